@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * fwd_core.h - the IPv4 forwarding core shared by every fwdlab datapath.
+ *
+ * Header-only and freestanding: the same lines compile into the BPF object,
+ * the kernel module, the DPDK application, fwd-socket and fwd-ref. One packet
+ * takes three steps:
+ *
+ *   r = fwd_parse(data, data_end, ingress_mac, &pkt);    RFC 1812 5.2.2 checks
+ *   if (r == FWD_FORWARD) {
+ *       nh = <platform LPM lookup of pkt.daddr>;          the only step that differs
+ *       r = fwd_decide(&pkt, nh);                         local / TTL / options / ...
+ *       if (r == FWD_FORWARD)
+ *           fwd_rewrite(&pkt, nh);                        TTL-1, RFC 1624, MACs
+ *   }
+ *
+ * The result is a reason code (enum fwd_reason). FWD_FORWARD means "send on
+ * nh->port"; a DROP reason means "free the frame"; a PUNT reason means "hand
+ * the frame, byte for byte unmodified, to the host stack". The core never
+ * logs, never allocates and never modifies a frame it does not forward.
+ *
+ * Choices every path inherits (docs/forwarding.md):
+ *  - L2 broadcast/multicast destinations are PUNTed (l2-multicast), never
+ *    forwarded; the host stack decides (DHCP, IGMP, OSPF...).
+ *  - IPv4 options (IHL > 5) are PUNTed (options): the slow path handles them.
+ *  - Ethernet padding past the IP total length is kept as received.
+ *  - Fragments are forwarded like any datagram; L4 is never read.
+ *
+ * Bounds checks are written against data_end the way the BPF verifier wants
+ * them; every header access is preceded by one.
+ */
+#ifndef FWD_CORE_H
+#define FWD_CORE_H
+
+#include "fwd_compat.h"
+
+#define FWD_ETH_HLEN 14      /* bytes: dst MAC, src MAC, ethertype */
+#define FWD_IP_MIN_HLEN 20   /* bytes: IHL = 5 */
+#define FWD_ETH_P_IP 0x0800
+
+/*
+ * Every verdict reason, in the order the checks run. X(ENUM, "name", kind):
+ * the name is what stats.json, the CLI tools and the harness print, in every
+ * path. kind is 0 = forward, 1 = drop, 2 = punt.
+ */
+#define FWD_REASONS(X)                                                     \
+	X(FORWARD, "forward", 0)                                           \
+	X(DROP_MALFORMED, "malformed", 1)   /* RFC 1812 5.2.2 failed */    \
+	X(DROP_NOT_FOR_US, "not-for-us", 1) /* unicast to another MAC */   \
+	X(DROP_MARTIAN, "martian", 1)       /* RFC 1812 5.3.7 addresses */ \
+	X(PUNT_NOT_IPV4, "not-ipv4", 2)     /* ARP, IPv6, VLAN tags ... */ \
+	X(PUNT_L2_MULTICAST, "l2-multicast", 2) /* I/G bit set (bcast too) */ \
+	X(PUNT_LOCAL, "local", 2)           /* for the router itself */    \
+	X(PUNT_TTL, "ttl", 2)               /* TTL <= 1: ICMP by the host */ \
+	X(PUNT_OPTIONS, "options", 2)       /* IHL > 5 */                  \
+	X(PUNT_NO_ROUTE, "no-route", 2)                                    \
+	X(PUNT_NO_NEIGH, "no-neigh", 2)     /* next hop MAC unknown */     \
+	X(PUNT_MTU, "mtu", 2)               /* larger than egress MTU */
+
+#define FWD_X_ENUM(e, name, kind) FWD_##e,
+/** Verdict reason returned by the core; FWD_FORWARD is 0. */
+enum fwd_reason { FWD_REASONS(FWD_X_ENUM) FWD_REASON_MAX };
+#undef FWD_X_ENUM
+
+/** Verdict kinds; fwd_verdict(reason) maps a reason to its kind. */
+enum fwd_verdict { FWD_V_FORWARD = 0, FWD_V_DROP = 1, FWD_V_PUNT = 2 };
+
+/** Kind of a next-hop entry, the value an LPM lookup resolves to. */
+enum fwd_nh_kind {
+	FWD_NH_FORWARD = 0,  /* send to port with dmac/smac */
+	FWD_NH_LOCAL = 1,    /* a router port address or subnet broadcast */
+	FWD_NH_NO_NEIGH = 2, /* route exists, next hop MAC unknown */
+};
+
+/**
+ * struct fwd_nexthop - what a route resolves to (16 bytes, map-value safe).
+ * @kind: enum fwd_nh_kind.
+ * @port: egress port index (route file "port N").
+ * @mtu:  egress port MTU in bytes of IP datagram, host byte order.
+ * @dmac: next hop's MAC (destination of the rewritten frame).
+ * @smac: egress port's own MAC (source of the rewritten frame).
+ */
+struct fwd_nexthop {
+	__u8 kind;
+	__u8 port;
+	__u16 mtu;
+	__u8 dmac[6];
+	__u8 smac[6];
+};
+
+struct fwd_eth {
+	__u8 dst[6];
+	__u8 src[6];
+	__be16 type;
+} FWD_MAY_ALIAS;
+
+/* RFC 791 3.1, without bitfields so that byte order is explicit. */
+struct fwd_ipv4 {
+	__u8 ver_ihl; /* version << 4 | IHL (32-bit words) */
+	__u8 tos;
+	__be16 tot_len;
+	__be16 id;
+	__be16 frag_off;
+	__u8 ttl;
+	__u8 protocol;
+	__sum16 check;
+	__be32 saddr;
+	__be32 daddr;
+} FWD_MAY_ALIAS;
+
+typedef __u16 FWD_MAY_ALIAS fwd_u16_alias;
+
+/**
+ * struct fwd_pkt - what fwd_parse() found, input to decide/rewrite.
+ * @eth, @ip: headers inside the frame (valid until the frame is released).
+ * @frame_len: bytes from the Ethernet header to data_end (no FCS).
+ * @daddr: IPv4 destination, network byte order (the LPM key).
+ * @ihl: header length in 32-bit words.
+ */
+struct fwd_pkt {
+	struct fwd_eth *eth;
+	struct fwd_ipv4 *ip;
+	__u32 frame_len;
+	__be32 daddr;
+	__u8 ihl;
+};
+
+/** fwd_verdict() - kind (forward/drop/punt) of a reason code. */
+FWD_INLINE enum fwd_verdict fwd_verdict(enum fwd_reason r)
+{
+	if (r == FWD_FORWARD)
+		return FWD_V_FORWARD;
+	return r <= FWD_DROP_MARTIAN ? FWD_V_DROP : FWD_V_PUNT;
+}
+
+/**
+ * fwd_csum_fold() - fold a 32-bit one's complement accumulator to 16 bits
+ * with end-around carry (RFC 1071). Result in the byte order of the summed
+ * words.
+ */
+FWD_INLINE __u16 fwd_csum_fold(__u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+/**
+ * fwd_csum_update16() - RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m').
+ * @check: old checksum field as stored (network byte order).
+ * @old_w, @new_w: the 16-bit header word before and after the change, as
+ *                 stored (network byte order).
+ * Returns the new checksum field. Unlike eqn. 2 it never yields 0xFFFF
+ * (-0) for a header that is not all zeros, so it equals a full recomputation.
+ */
+FWD_INLINE __sum16 fwd_csum_update16(__sum16 check, __u16 old_w, __u16 new_w)
+{
+	__u32 sum = (__u16)~check;
+
+	sum += (__u16)~old_w;
+	sum += new_w;
+	return (__sum16)(__u16)~fwd_csum_fold(sum);
+}
+
+/* Sum of the 16-bit words of an IPv4 header of ihl words. */
+FWD_INLINE __u32 fwd_ip_sum(const fwd_u16_alias *w, __u8 ihl, void *data_end,
+			    int *oob)
+{
+	__u32 sum = 0;
+	int i;
+
+	if (ihl == 5) { /* the common case, fully unrolled */
+		if ((void *)(w + 10) > data_end) {
+			*oob = 1;
+			return 0;
+		}
+		return (__u32)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] +
+		       w[7] + w[8] + w[9];
+	}
+	/* A bounded loop (kernel >= 5.3 verifies it without unrolling). */
+	for (i = 0; i < 30; i++) { /* IHL <= 15: at most 30 words */
+		if (i >= ihl * 2)
+			break;
+		if ((void *)(w + i + 1) > data_end) {
+			*oob = 1;
+			return 0;
+		}
+		sum += w[i];
+	}
+	return sum;
+}
+
+/* RFC 1812 5.3.7 / RFC 6890: addresses a router must not forward from/to. */
+FWD_INLINE int fwd_martian_src(__u32 a /* host order */)
+{
+	__u8 o = a >> 24;
+
+	return o == 0 || o == 127 || o >= 224 || (a >> 16) == 0xa9fe;
+}
+
+FWD_INLINE int fwd_martian_dst(__u32 a /* host order */)
+{
+	__u8 o = a >> 24;
+
+	if (a == 0xffffffffu)
+		return 0;
+	return o == 0 || o == 127 || o >= 240 || (a >> 16) == 0xa9fe;
+}
+
+/**
+ * fwd_parse() - step 1: parse and validate one Ethernet frame.
+ * @data, @data_end: the frame, Ethernet header first; data_end is one past
+ *                   the last byte (no FCS).
+ * @port_mac: the ingress port's own MAC (6 bytes).
+ * @p: filled with header pointers and the destination address.
+ *
+ * Implements, in this order: RFC 1812 5.2.2 (length, version, IHL, header
+ * checksum, total length), L2 destination check, ethertype, L2 multicast,
+ * martian source/destination (RFC 1812 5.3.7), limited broadcast and
+ * multicast destinations (local).
+ * Returns FWD_FORWARD when the frame should be looked up, otherwise the
+ * DROP or PUNT reason. Never writes to the frame.
+ */
+FWD_INLINE enum fwd_reason fwd_parse(void *data, void *data_end,
+				     const __u8 *port_mac, struct fwd_pkt *p)
+{
+	struct fwd_eth *eth = data;
+	struct fwd_ipv4 *ip = (struct fwd_ipv4 *)(eth + 1);
+	__u32 frame_len, tot_len, daddr, saddr;
+	int oob = 0, i, ours = 1;
+	__u8 ihl;
+
+	if ((void *)(ip + 1) > data_end)
+		return FWD_DROP_MALFORMED; /* shorter than 14 + 20 bytes */
+	frame_len = (__u32)((char *)data_end - (char *)data);
+
+	if (eth->type == fwd_htons(FWD_ETH_P_IP)) {
+		/* RFC 1812 5.2.2 */
+		if ((ip->ver_ihl >> 4) != 4)
+			return FWD_DROP_MALFORMED;
+		ihl = ip->ver_ihl & 0x0f;
+		if (ihl < 5)
+			return FWD_DROP_MALFORMED;
+		tot_len = fwd_ntohs(ip->tot_len);
+		if (tot_len < (__u32)ihl * 4 || tot_len > frame_len - FWD_ETH_HLEN)
+			return FWD_DROP_MALFORMED;
+		if (fwd_csum_fold(fwd_ip_sum((const fwd_u16_alias *)ip, ihl,
+					     data_end, &oob)) != 0xffff ||
+		    oob)
+			return FWD_DROP_MALFORMED;
+	} else {
+		ihl = 0;
+	}
+
+	if (!(eth->dst[0] & 1)) { /* unicast: must be ours */
+FWD_UNROLL
+		for (i = 0; i < 6; i++)
+			if (eth->dst[i] != port_mac[i])
+				ours = 0;
+		if (!ours)
+			return FWD_DROP_NOT_FOR_US;
+	}
+	if (eth->type != fwd_htons(FWD_ETH_P_IP))
+		return FWD_PUNT_NOT_IPV4;
+	if (eth->dst[0] & 1)
+		return FWD_PUNT_L2_MULTICAST;
+
+	saddr = fwd_ntohl(ip->saddr);
+	daddr = fwd_ntohl(ip->daddr);
+	if (fwd_martian_src(saddr) || fwd_martian_dst(daddr))
+		return FWD_DROP_MARTIAN;
+	if (daddr == 0xffffffffu || (daddr >> 28) == 0xe)
+		return FWD_PUNT_LOCAL; /* limited broadcast, 224/4 */
+
+	p->eth = eth;
+	p->ip = ip;
+	p->frame_len = frame_len;
+	p->daddr = ip->daddr;
+	p->ihl = ihl;
+	return FWD_FORWARD;
+}
+
+/**
+ * fwd_decide() - step 3a: verdict from the lookup result.
+ * @p: a packet fwd_parse() accepted.
+ * @nh: the LPM result for p->daddr, or NULL when no route matched.
+ *
+ * Order: local address (router port, subnet broadcast), TTL <= 1 (RFC 1812
+ * 5.3.1: the host stack sends ICMP Time Exceeded), options, no route, no
+ * neighbour, egress MTU. Returns FWD_FORWARD or a PUNT reason.
+ */
+FWD_INLINE enum fwd_reason fwd_decide(const struct fwd_pkt *p,
+				      const struct fwd_nexthop *nh)
+{
+	if (nh && nh->kind == FWD_NH_LOCAL)
+		return FWD_PUNT_LOCAL;
+	if (p->ip->ttl <= 1)
+		return FWD_PUNT_TTL;
+	if (p->ihl > 5)
+		return FWD_PUNT_OPTIONS;
+	if (!nh)
+		return FWD_PUNT_NO_ROUTE;
+	if (nh->kind != FWD_NH_FORWARD)
+		return FWD_PUNT_NO_NEIGH;
+	if (p->frame_len > (__u32)nh->mtu + FWD_ETH_HLEN)
+		return FWD_PUNT_MTU;
+	return FWD_FORWARD;
+}
+
+/**
+ * fwd_rewrite() - step 3b: rewrite a frame fwd_decide() let through.
+ * TTL - 1 with the RFC 1624 eqn. 3 incremental checksum update of the
+ * TTL/protocol word (RFC 1812 5.3.1), destination MAC = next hop's, source
+ * MAC = egress port's. No other byte changes.
+ */
+FWD_INLINE void fwd_rewrite(struct fwd_pkt *p, const struct fwd_nexthop *nh)
+{
+	struct fwd_ipv4 *ip = p->ip;
+	struct fwd_eth *eth = p->eth;
+	__u16 old_w = *(fwd_u16_alias *)&ip->ttl; /* TTL, protocol */
+	int i;
+
+	ip->ttl--;
+	ip->check = fwd_csum_update16(ip->check, old_w,
+				      *(fwd_u16_alias *)&ip->ttl);
+FWD_UNROLL
+	for (i = 0; i < 6; i++) {
+		eth->dst[i] = nh->dmac[i];
+		eth->src[i] = nh->smac[i];
+	}
+}
+
+#endif /* FWD_CORE_H */
