@@ -1,0 +1,160 @@
+"""placement.py - where each piece of the chain runs (MACHINE.md, "CPU
+placement on veth"), applied explicitly and recorded in run.json.
+
+  inline       everything on core 0: veth transmit, the DUT's receive
+               softirq, any XDP program and the sink run to completion on
+               the sender's core; a userspace forwarder also polls on 0.
+  split        the DUT's ingress NAPI is threaded and pinned to core 1,
+               a userspace forwarder polls on core 1.
+  split-napi0  the DUT's ingress NAPI stays inline with the generator on
+               core 0; a userspace forwarder polls on core 1 (linux: RPS
+               steers the stack's processing of d0's packets to core 1).
+
+The generator and the sink are on core 0 in every placement. In the split
+placements the sink's veth gets threaded NAPI pinned to core 0 so that the
+sink's counting does not run on (and is not charged to) the DUT core.
+"""
+import os
+
+from util import HarnessError, log, sh, wait_for
+
+PLACEMENTS = {
+    "inline": {"gen_core": 0, "sink_core": 0, "app_core": 0, "dut_core": None,
+               "ingress_napi_core": None},
+    "split": {"gen_core": 0, "sink_core": 0, "app_core": 1, "dut_core": 1,
+              "ingress_napi_core": 1},
+    "split-napi0": {"gen_core": 0, "sink_core": 0, "app_core": 1, "dut_core": 1,
+                    "ingress_napi_core": None},
+}
+
+
+def check(name):
+    if name not in PLACEMENTS:
+        raise HarnessError(f"unknown placement '{name}' (inline, split, split-napi0)")
+    return name
+
+
+def ncpus():
+    return os.cpu_count() or 1
+
+
+def napi_threads(ifname):
+    """PIDs of the threaded-NAPI kthreads of ifname ('napi/IF-<id>')."""
+    want = f"napi/{ifname}-"
+    pids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/comm") as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        if comm.startswith(want[:15]):
+            pids.append(int(d))
+    return pids
+
+
+class Placement:
+    """One placement applied to one path on the topology.
+
+    ingress: suffix of the veth where the DUT receives (d0, or sc for the
+    ceiling); sink: suffix of the sink's veth; rps: steer the kernel
+    stack's work on ingress to app_core in split-napi0 (linux).
+    """
+
+    def __init__(self, name, topo, ingress, sink, rps=False):
+        self.name = check(name)
+        self.topo = topo
+        self.cfg = dict(PLACEMENTS[name])
+        self.ingress = ingress
+        self.sink = sink
+        self.rps = rps
+        self.threaded = {}   # suffix -> core
+        need = max(v for v in self.cfg.values() if v is not None) + 1
+        if ncpus() < need:
+            raise HarnessError(f"placement {name} needs {need} CPUs, this machine has {ncpus()}")
+
+    @property
+    def gen_core(self):
+        return self.cfg["gen_core"]
+
+    @property
+    def sink_core(self):
+        return self.cfg["sink_core"]
+
+    @property
+    def app_core(self):
+        return self.cfg["app_core"]
+
+    @property
+    def dut_core(self):
+        return self.cfg["dut_core"]
+
+    def _set_threaded(self, suffix, on):
+        t = self.topo
+        sh(f"echo {1 if on else 0} > /sys/class/net/{t.ifname(suffix)}/threaded",
+           ns=t.ns_of(suffix))
+
+    def _set_rps(self, suffix, mask):
+        t = self.topo
+        sh(f"echo {mask:x} > /sys/class/net/{t.ifname(suffix)}/queues/rx-0/rps_cpus",
+           ns=t.ns_of(suffix))
+
+    def apply(self):
+        """Threaded NAPI and RPS settings for this placement (the
+        interfaces have NAPI from GRO, see topology.up())."""
+        self.threaded = {}
+        if self.cfg["ingress_napi_core"] is not None:
+            self.threaded[self.ingress] = self.cfg["ingress_napi_core"]
+        if self.name != "inline" and self.sink != self.ingress:
+            self.threaded[self.sink] = self.sink_core
+        for s in sorted({self.ingress, self.sink}):
+            self._set_threaded(s, s in self.threaded)
+        mask = 0
+        if self.rps and self.name == "split-napi0":
+            mask = 1 << self.app_core
+        if self.ingress != "sc":
+            self._set_rps(self.ingress, mask)
+        self.rps_mask = mask
+
+    def pin_napi(self):
+        """Pin the napi/IF-* kthreads (re-created when XDP is attached or
+        detached, so called after the sink and the forwarder started).
+        Returns {ifname: [pids]}."""
+        pinned = {}
+        for s, core in self.threaded.items():
+            ifn = self.topo.ifname(s)
+            pids = wait_for(lambda: napi_threads(ifn), 2.0)
+            if not pids:
+                raise HarnessError(f"no napi/{ifn}-* kthread after enabling threaded NAPI")
+            for p in pids:
+                try:
+                    os.sched_setaffinity(p, {core})
+                except OSError as e:
+                    raise HarnessError(f"cannot pin napi kthread {p} of {ifn}: {e}")
+            pinned[ifn] = pids
+        return pinned
+
+    def reset(self):
+        """Back to the topology's neutral state (nothing threaded, no RPS)."""
+        for s in sorted({self.ingress, self.sink}):
+            try:
+                self._set_threaded(s, False)
+            except HarnessError as e:
+                log(f"placement reset: {e}")
+        if self.ingress != "sc":
+            self._set_rps(self.ingress, 0)
+
+    def describe(self, pinned=None):
+        """What was applied, for run.json and the CSV."""
+        t = self.topo
+        return {
+            "name": self.name,
+            "gen_core": self.gen_core, "sink_core": self.sink_core,
+            "app_core": self.app_core, "dut_core": self.dut_core,
+            "threaded_napi": {t.ifname(s): c for s, c in self.threaded.items()},
+            "rps_cpus": {t.ifname(self.ingress): f"{self.rps_mask:x}"}
+            if self.ingress != "sc" else {},
+            "napi_kthreads": pinned or {},
+        }
