@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * fwd-xdp - load the XDP forwarder, fill its maps from a route file, attach
+ * it to every port of the file, print verdict counters until SIGINT/SIGTERM,
+ * detach. Run it inside the DUT network namespace: the DEVMAP takes
+ * ifindexes of the namespace of the process that fills it.
+ *
+ *   fwd-xdp --routes FILE [--mode native|generic] [--lookup lpm|fib]
+ *           [--no-fib-install] [--stats-interval SEC] [--json]
+ *           [--ready-file PATH] [--verbose]
+ *
+ * Attachment uses BPF links (BPF_LINK_CREATE): the kernel detaches the
+ * program when the last link fd closes, so even SIGKILL leaves nothing
+ * attached. Command-line contract: /work/notes/fwd_cli_contract.md (shared by
+ * every fwd-<path>); exit codes in README.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+
+#include "fwd_xdp_fib.h"
+#include "fwd_xdp_maps.h"
+
+enum {
+	EXIT_USAGE = 2,
+	EXIT_ROUTES = 3,
+	EXIT_PRIV = 4,
+	EXIT_NOIF = 5,
+	EXIT_ATTACH = 6,
+	EXIT_LOAD = 7,
+	EXIT_FIB = 8,
+};
+
+struct opts {
+	const char *routes, *ready_file;
+	int generic, fib, fib_install, json;
+	double interval; /* seconds, 0 = only at exit */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: fwd-xdp --routes FILE [--mode native|generic] [--lookup lpm|fib]\n"
+		"               [--no-fib-install] [--stats-interval SEC] [--json]\n"
+		"               [--ready-file PATH] [--verbose]\n"
+		"Attaches the XDP forwarder to every port of FILE (run inside the DUT\n"
+		"namespace) until SIGINT/SIGTERM; prints verdict counters every SEC\n"
+		"seconds (0 = only at exit) and at exit, as text or JSON lines.\n"
+		"--lookup fib uses bpf_fib_lookup(); it first installs FILE into the\n"
+		"kernel FIB unless --no-fib-install.\n");
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "routes", required_argument, NULL, 'r' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "lookup", required_argument, NULL, 'l' },
+		{ "no-fib-install", no_argument, NULL, 'N' },
+		{ "stats-interval", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "ready-file", required_argument, NULL, 'R' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char *end;
+	int c;
+
+	o->fib_install = 1;
+	while ((c = getopt_long(argc, argv, "r:m:l:s:jR:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->routes = optarg; break;
+		case 'R': o->ready_file = optarg; break;
+		case 'j': o->json = 1; break;
+		case 'v': fwd_xdp_verbose = 1; break;
+		case 'N': o->fib_install = 0; break;
+		case 'm':
+			if (!strcmp(optarg, "generic"))
+				o->generic = 1;
+			else if (strcmp(optarg, "native")) {
+				fprintf(stderr, "fwd-xdp: --mode: expected native or generic, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'l':
+			if (!strcmp(optarg, "fib"))
+				o->fib = 1;
+			else if (strcmp(optarg, "lpm")) {
+				fprintf(stderr, "fwd-xdp: --lookup: expected lpm or fib, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 's':
+			errno = 0;
+			o->interval = strtod(optarg, &end);
+			if (errno || *end || end == optarg || !(o->interval >= 0) ||
+			    o->interval > 86400) {
+				fprintf(stderr, "fwd-xdp: --stats-interval: expected seconds 0..86400, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (!o->routes || optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* CAP_NET_ADMIN plus CAP_BPF or CAP_SYS_ADMIN in the effective set? */
+static int have_privileges(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return geteuid() == 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return (eff >> 12 & 1) && ((eff >> 39 & 1) || (eff >> 21 & 1));
+}
+
+static void print_stats(struct fwd_xdp *skel, int json)
+{
+	struct fwd_stats st;
+	char *js;
+	int err = fwd_xdp_read_stats(skel, &st);
+
+	if (err) {
+		fprintf(stderr, "fwd-xdp: reading counters: %s\n", strerror(-err));
+		return;
+	}
+	if (json) {
+		js = fwd_stats_json(&st, 0);
+		printf("%s\n", js ? js : "{}");
+		free(js);
+	} else {
+		fwd_stats_print(stdout, &st);
+	}
+	fflush(stdout);
+}
+
+static int write_ready(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
+		fprintf(stderr, "fwd-xdp: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Attach one program per port through a BPF link; one clear line on error. */
+static int attach(const struct opts *o, int prog_fd, const char *name,
+		  int ifindex, int *link_fd)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo,
+		    .flags = o->generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+
+	*link_fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
+	if (*link_fd >= 0)
+		return 0;
+	if (errno == EOPNOTSUPP && !o->generic)
+		fprintf(stderr, "fwd-xdp: %s: the driver has no native XDP support; use --mode generic\n", name);
+	else if (errno == EBUSY || errno == EEXIST)
+		fprintf(stderr, "fwd-xdp: %s: another XDP program is attached; remove it first (ip link set dev %s xdp off)\n",
+			name, name);
+	else
+		fprintf(stderr, "fwd-xdp: %s: attaching XDP (%s mode): %s\n", name,
+			o->generic ? "generic" : "native", strerror(errno));
+	return -1;
+}
+
+/* Block until a stop signal; print stats every interval meanwhile. */
+static void run(const struct opts *o, struct fwd_xdp *skel, sigset_t *stop)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)o->interval,
+		.tv_nsec = (long)((o->interval - (double)(time_t)o->interval) * 1e9),
+	};
+
+	for (;;) {
+		int s = o->interval > 0 ? sigtimedwait(stop, NULL, &ts)
+					: sigwaitinfo(stop, NULL);
+
+		if (s > 0)
+			return;
+		if (s < 0 && errno == EAGAIN)
+			print_stats(skel, o->json);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct fwd_table *t = NULL;
+	struct fwd_xdp *skel = NULL;
+	int ifindex[FWD_MAX_PORTS] = { 0 }, links[FWD_MAX_PORTS];
+	struct bpf_program *prog;
+	char err[512];
+	sigset_t stop;
+	int i, rc = 1, ready = 0;
+
+	for (i = 0; i < FWD_MAX_PORTS; i++)
+		links[i] = -1;
+	/* Stop signals are taken synchronously (sigtimedwait), so a signal
+	 * during set-up still leads through the clean-up below. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+
+	if (parse_opts(argc, argv, &o))
+		return EXIT_USAGE;
+	libbpf_set_print(fwd_xdp_libbpf_print);
+
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		fprintf(stderr, "fwd-xdp: out of memory\n");
+		return 1;
+	}
+	if (fwd_table_load(o.routes, t, err, sizeof(err))) {
+		fprintf(stderr, "fwd-xdp: %s\n", err);
+		rc = EXIT_ROUTES;
+		goto out;
+	}
+	for (i = 0; i < FWD_MAX_PORTS; i++) {
+		if (!t->ports[i].present)
+			continue;
+		ifindex[i] = (int)if_nametoindex(t->ports[i].name);
+		if (!ifindex[i]) {
+			fprintf(stderr, "fwd-xdp: port %d: no interface '%s' in this network namespace\n",
+				i, t->ports[i].name);
+			rc = EXIT_NOIF;
+			goto out;
+		}
+	}
+	if (!have_privileges()) {
+		fprintf(stderr, "fwd-xdp: needs root (CAP_NET_ADMIN and CAP_BPF or CAP_SYS_ADMIN) to load and attach XDP\n");
+		rc = EXIT_PRIV;
+		goto out;
+	}
+	if (o.fib && o.fib_install && fwd_xdp_fib_install(t, err, sizeof(err))) {
+		fprintf(stderr, "fwd-xdp: %s\n", err);
+		rc = EXIT_FIB;
+		goto out;
+	}
+
+	skel = fwd_xdp__open();
+	if (!skel) {
+		fprintf(stderr, "fwd-xdp: opening the BPF object: %s\n", strerror(errno));
+		goto out;
+	}
+	bpf_program__set_autoload(skel->progs.fwd_xdp_lpm, !o.fib);
+	bpf_program__set_autoload(skel->progs.fwd_xdp_fib, o.fib);
+	prog = o.fib ? skel->progs.fwd_xdp_fib : skel->progs.fwd_xdp_lpm;
+	if (fwd_xdp_size_maps(skel, t) || fwd_xdp__load(skel)) {
+		fprintf(stderr, "fwd-xdp: loading the BPF program failed: %s%s\n", strerror(errno),
+			errno == EACCES || errno == EINVAL ? " (verifier log above)" : "");
+		rc = errno == EPERM ? EXIT_PRIV : EXIT_LOAD;
+		goto out;
+	}
+	if (fwd_xdp_fill_routes(skel, t, err, sizeof(err))) {
+		fprintf(stderr, "fwd-xdp: %s\n", err);
+		goto out;
+	}
+	for (i = 0; i < FWD_MAX_PORTS; i++) {
+		if (!t->ports[i].present)
+			continue;
+		if (fwd_xdp_set_port(skel, t, i, ifindex[i], ifindex[i], err, sizeof(err))) {
+			fprintf(stderr, "fwd-xdp: %s\n", err);
+			rc = EXIT_NOIF;
+			goto out;
+		}
+	}
+	for (i = 0; i < FWD_MAX_PORTS; i++) {
+		if (!t->ports[i].present)
+			continue;
+		if (attach(&o, bpf_program__fd(prog), t->ports[i].name, ifindex[i], &links[i])) {
+			rc = EXIT_ATTACH;
+			goto out;
+		}
+	}
+	if (o.ready_file) {
+		if (write_ready(o.ready_file))
+			goto out;
+		ready = 1;
+	}
+	run(&o, skel, &stop);
+	print_stats(skel, o.json);
+	rc = 0;
+out:
+	for (i = 0; i < FWD_MAX_PORTS; i++)
+		if (links[i] >= 0)
+			close(links[i]); /* detaches: the link was the only holder */
+	if (ready)
+		unlink(o.ready_file);
+	fwd_xdp__destroy(skel);
+	free(t);
+	return rc;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fwd_xdp_maps.h - filling the XDP program's maps from a compiled route
+ * table (fwd_routes.h) and reading its counters back; shared by fwd-xdp,
+ * fwd-xdp-golden and fwd-xdp-unit.
+ */
+#ifndef FWD_XDP_MAPS_H
+#define FWD_XDP_MAPS_H
+
+#include <stddef.h>
+
+#include <bpf/libbpf.h>
+
+#include "fwd_routes.h"
+#include "fwd_stats.h"
+#include "fwd_xdp.h"
+#include "fwd_xdp.skel.h"
+
+/**
+ * fwd_xdp_size_maps() - set the LPM trie and next-hop array sizes to the
+ * table's (call between fwd_xdp__open() and fwd_xdp__load()).
+ * Returns 0 or a negative errno.
+ */
+int fwd_xdp_size_maps(struct fwd_xdp *skel, const struct fwd_table *t);
+
+/**
+ * fwd_xdp_fill_routes() - load routes[] into the LPM trie (keys in network
+ * byte order) and nexthops[] into the next-hop array (after load).
+ * Returns 0 or a negative errno (message in @err).
+ */
+int fwd_xdp_fill_routes(struct fwd_xdp *skel, const struct fwd_table *t,
+			char *err, size_t errlen);
+
+/**
+ * fwd_xdp_set_port() - make route-file port @port known to the program:
+ * @in_ifindex > 0: frames arriving on that ifindex are this port's
+ *                  (ingress slot in .bss; its MAC is checked on ingress),
+ * @tx_ifindex > 0: FORWARD to this port redirects to that ifindex (DEVMAP
+ *                  entry; an ifindex of the calling thread's namespace).
+ * Returns 0, -EEXIST when another port already owns @in_ifindex's slot,
+ * or a negative errno from the DEVMAP update (message in @err).
+ */
+int fwd_xdp_set_port(struct fwd_xdp *skel, const struct fwd_table *t,
+		     int port, int in_ifindex, int tx_ifindex, char *err,
+		     size_t errlen);
+
+/**
+ * fwd_xdp_read_stats() - sum the per-CPU verdict counters into @st
+ * (st->rx = the sum over all reasons). Returns 0 or a negative errno.
+ */
+int fwd_xdp_read_stats(struct fwd_xdp *skel, struct fwd_stats *st);
+
+/**
+ * fwd_xdp_libbpf_print() - libbpf print callback: warnings (the verifier
+ * log on a rejected program among them) always to stderr, info and debug
+ * only when fwd_xdp_verbose is set.
+ */
+int fwd_xdp_libbpf_print(enum libbpf_print_level level, const char *fmt,
+			 va_list ap);
+extern int fwd_xdp_verbose;
+
+#endif /* FWD_XDP_MAPS_H */

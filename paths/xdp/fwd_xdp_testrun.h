@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fwd_xdp_testrun.h - run the XDP forwarder on single frames with
+ * BPF_PROG_RUN (no network, no attachment), for fwd-xdp-golden and
+ * fwd-xdp-unit. The program is loaded with its test hook on (.rodata
+ * fwd_xdp_record), so the reason and egress port of each frame are known.
+ * Frames enter as if received on "lo" (ifindex 1, present in every network
+ * namespace), which stands for the chosen ingress port; every port's DEVMAP
+ * entry also points at lo (BPF_PROG_RUN never transmits).
+ */
+#ifndef FWD_XDP_TESTRUN_H
+#define FWD_XDP_TESTRUN_H
+
+#include "fwd_xdp_maps.h"
+
+#define FWD_XDP_TR_SKIP 77 /* exit code: BPF not permitted here */
+
+struct fwd_xdp_tr {
+	struct fwd_xdp *skel;
+	int prog_fd;
+	int ifindex; /* stands for the ingress port */
+};
+
+/** Result of one frame. */
+struct fwd_xdp_tr_res {
+	int action;            /* XDP_* returned by the program */
+	enum fwd_reason reason;
+	int port;              /* egress port when reason == FWD_FORWARD */
+	__u32 out_len;         /* bytes of the frame after the program */
+};
+
+/**
+ * fwd_xdp_tr_open() - load the program with the test hook, fill its maps
+ * from @t, make @in_port the ingress port. @fib: load fwd_xdp_fib instead
+ * of fwd_xdp_lpm (the kernel FIB of the current namespace is then used).
+ * Returns 0; FWD_XDP_TR_SKIP when BPF is not permitted (message in @err);
+ * -1 on other errors (message in @err).
+ */
+int fwd_xdp_tr_open(struct fwd_xdp_tr *tr, const struct fwd_table *t,
+		    int in_port, int fib, char *err, size_t errlen);
+
+/**
+ * fwd_xdp_tr_run() - one BPF_PROG_RUN of @frame (@len bytes). The frame
+ * after the program goes to @out (@outcap bytes). Checks that the XDP action
+ * matches the recorded reason (REDIRECT = forward, DROP = drop reason, PASS =
+ * punt reason). Returns 0, or -1 with a message in @err (-2 when the kernel
+ * refused the frame itself, e.g. shorter than an Ethernet header).
+ */
+int fwd_xdp_tr_run(struct fwd_xdp_tr *tr, const void *frame, __u32 len,
+		   void *out, __u32 outcap, struct fwd_xdp_tr_res *res,
+		   char *err, size_t errlen);
+
+/** fwd_xdp_tr_close() - unload; safe on a zeroed struct. */
+void fwd_xdp_tr_close(struct fwd_xdp_tr *tr);
+
+#endif /* FWD_XDP_TESTRUN_H */
