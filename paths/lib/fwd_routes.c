@@ -151,7 +151,7 @@ static int do_port(struct ctx *c, char **tok, int n)
 {
 	struct fwd_table *t = c->t;
 	struct fwd_port p = { .present = 1, .mtu = FWD_DEFAULT_MTU };
-	int have_name = 0, have_mac = 0, have_addr = 0, i, j;
+	int have_name = 0, have_mac = 0, have_addr = 0, have_mtu = 0, i, j;
 	unsigned long id, v;
 
 	if (n < 2 || parse_uint(tok[1], FWD_MAX_PORTS - 1, &id))
@@ -177,10 +177,11 @@ static int do_port(struct ctx *c, char **tok, int n)
 					     (p.addr | mask_of(p.plen)) == ~0u))
 				return fail(c, "port address %s is the subnet's network or broadcast address", tok[i + 1]);
 			have_addr = 1;
-		} else if (!strcmp(tok[i], "mtu")) {
+		} else if (!strcmp(tok[i], "mtu") && !have_mtu) {
 			if (parse_uint(tok[i + 1], 65535, &v) || v < 68)
 				return fail(c, "expected mtu 68..65535, got '%s'", tok[i + 1]);
 			p.mtu = (uint16_t)v;
+			have_mtu = 1;
 		} else {
 			return fail(c, "unexpected '%s' (port takes name, mac, addr, mtu once each)", tok[i]);
 		}
