@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * dpdk_fwd.c - the forwarding lcore's poll loop: burst RX, the shared core
+ * (fwd_core.h) with rte_lpm as the lookup, buffered burst TX.
+ *
+ * Per burst, two passes keep every output in input order:
+ *   1. prefetch ahead, fwd_parse() every frame, collect the destinations of
+ *      the ones to look up;
+ *   2. one rte_lpm_lookup_bulk() for all of them, then per frame in input
+ *      order: fwd_decide(), fwd_rewrite(), rte_eth_tx_buffer() to the egress
+ *      port; punts to the exception port if there is one; the rest freed.
+ */
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "fwd_core.h"
+#include "dpdk_fwd.h"
+
+#define PREFETCH_AHEAD 8
+
+volatile int dpdk_quit;
+
+/*
+ * End of the bytes the core may read. The core reads only the Ethernet and
+ * IPv4 headers (at most 14 + 60 bytes) but checks lengths against the frame
+ * length, so for a multi-segment mbuf whose first segment holds the headers
+ * data_end is data + pkt_len; otherwise linearize (rare: tiny first segment).
+ */
+static inline uint8_t *frame_end(struct rte_mbuf *m, uint8_t *data)
+{
+	if (likely(m->nb_segs == 1))
+		return data + m->data_len;
+	if (m->data_len >= RTE_MIN(m->pkt_len, FWD_ETH_HLEN + 60u))
+		return data + m->pkt_len;
+	if (rte_pktmbuf_linearize(m) == 0)
+		return rte_pktmbuf_mtod(m, uint8_t *) + m->data_len;
+	return data + m->data_len; /* headers cut: the core says malformed */
+}
+
+static inline void tx_one(struct dpdk_lcore *lc, unsigned int slot,
+			struct rte_mbuf *m)
+{
+	lc->local.port_tx[slot]++;
+	rte_eth_tx_buffer(lc->tx_port_id[slot], lc->queue, lc->tx[slot], m);
+}
+
+static void fwd_burst(struct dpdk_lcore *lc, const struct dpdk_rxport *rp,
+		      struct rte_mbuf **pkts, uint16_t n)
+{
+	struct fwd_pkt pk[DPDK_MAX_BURST];
+	uint32_t ips[DPDK_MAX_BURST], hops[DPDK_MAX_BURST];
+	uint8_t why[DPDK_MAX_BURST];
+	struct rte_mbuf *drop[DPDK_MAX_BURST];
+	struct dpdk_counters *c = &lc->local;
+	unsigned int i, k = 0, nd = 0;
+
+	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		uint8_t *data;
+
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD],
+						       void *));
+		data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
+		why[i] = (uint8_t)fwd_parse(data, frame_end(pkts[i], data),
+					    rp->mac, &pk[i]);
+		if (why[i] == FWD_FORWARD)
+			ips[k++] = fwd_ntohl(pk[i].daddr);
+	}
+	if (k)
+		rte_lpm_lookup_bulk(lc->lpm, ips, hops, k);
+
+	c->st.rx += n;
+	c->port_rx[rp->slot] += n;
+	for (i = 0, k = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		enum fwd_reason r = why[i];
+
+		if (r == FWD_FORWARD) {
+			uint32_t h = hops[k++];
+			const struct fwd_nexthop *nh =
+				(h & RTE_LPM_LOOKUP_SUCCESS) ?
+					&lc->nh[h & 0x00ffffff] : NULL;
+
+			r = fwd_decide(&pk[i], nh);
+			if (likely(r == FWD_FORWARD)) {
+				fwd_rewrite(&pk[i], nh);
+				c->st.reason[FWD_FORWARD]++;
+				tx_one(lc, nh->port, m);
+				continue;
+			}
+		}
+		c->st.reason[r]++;
+		if (fwd_verdict(r) == FWD_V_PUNT && lc->tx[DPDK_SLOT_EXC])
+			tx_one(lc, DPDK_SLOT_EXC, m);
+		else
+			drop[nd++] = m;
+	}
+	if (nd)
+		rte_pktmbuf_free_bulk(drop, nd);
+}
+
+/* Relaxed 64-bit stores: the control thread reads whole counters. */
+static void publish(struct dpdk_lcore *lc)
+{
+	const uint64_t *src = (const uint64_t *)&lc->local;
+	uint64_t *dst = (uint64_t *)&lc->pub;
+	size_t i;
+
+	for (i = 0; i < sizeof(lc->local) / sizeof(uint64_t); i++)
+		__atomic_store_n(&dst[i], src[i], __ATOMIC_RELAXED);
+}
+
+void dpdk_counters_read(const struct dpdk_lcore *lc, struct dpdk_counters *out)
+{
+	const uint64_t *src = (const uint64_t *)&lc->pub;
+	uint64_t *dst = (uint64_t *)out;
+	size_t i;
+
+	for (i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+}
+
+static void drain(struct dpdk_lcore *lc)
+{
+	unsigned int s;
+
+	for (s = 0; s < DPDK_NSLOTS; s++)
+		if (lc->tx[s])
+			rte_eth_tx_buffer_flush(lc->tx_port_id[s], lc->queue,
+						lc->tx[s]);
+}
+
+int dpdk_fwd_loop(void *arg)
+{
+	struct dpdk_lcore *lc = arg;
+	struct rte_mbuf *pkts[DPDK_MAX_BURST];
+	uint64_t prev = rte_rdtsc(), last_rx = prev;
+	unsigned int i;
+
+	while (likely(!__atomic_load_n(&dpdk_quit, __ATOMIC_RELAXED))) {
+		uint64_t now = rte_rdtsc();
+		unsigned int got = 0;
+
+		if (unlikely(now - prev > lc->drain_tsc)) {
+			drain(lc);
+			publish(lc);
+			if (lc->control)
+				lc->control(lc->control_arg, now);
+			prev = now;
+		}
+		for (i = 0; i < lc->n_rx; i++) {
+			const struct dpdk_rxport *rp = &lc->rx[i];
+			uint16_t n = rte_eth_rx_burst(rp->port_id, lc->queue,
+						      pkts, lc->burst);
+
+			if (n) {
+				fwd_burst(lc, rp, pkts, n);
+				got += n;
+			}
+		}
+		/* Idle only after a whole round found nothing: a round that
+		 * starts after a stall still sees what arrived meanwhile. */
+		if (got) {
+			last_rx = now;
+			if (unlikely(lc->idle))
+				__atomic_store_n(&lc->idle, 0, __ATOMIC_RELAXED);
+		} else if (lc->idle_tsc && now - last_rx > lc->idle_tsc) {
+			__atomic_store_n(&lc->idle, 1, __ATOMIC_RELAXED);
+		}
+	}
+	drain(lc);
+	publish(lc);
+	return 0;
+}
