@@ -74,12 +74,12 @@ const volatile __u8 fwd_xdp_record = 0;
 __u32 fwd_xdp_last_reason = 0;
 __u32 fwd_xdp_last_port = 0;
 
-static __always_inline const struct fwd_xdp_port *port_of(__u32 ifindex)
+/* The slot of @ifindex; the caller checks slot->ifindex == ifindex (kept
+ * as an explicit test at each use: a "? e : NULL" select loses the pointer
+ * type for the verifier). */
+static __always_inline const struct fwd_xdp_port *slot_of(__u32 ifindex)
 {
-	const struct fwd_xdp_port *e =
-		&fwd_xdp_ports[ifindex & (FWD_XDP_IFX_SLOTS - 1)];
-
-	return e->ifindex == ifindex ? e : NULL;
+	return &fwd_xdp_ports[ifindex & (FWD_XDP_IFX_SLOTS - 1)];
 }
 
 /* Count the verdict and turn it into an XDP action. */
@@ -116,12 +116,12 @@ int fwd_xdp_lpm(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	const struct fwd_xdp_port *in = port_of(ctx->ingress_ifindex);
+	const struct fwd_xdp_port *in = slot_of(ctx->ingress_ifindex);
 	const struct fwd_nexthop *nh = NULL;
 	struct fwd_pkt p;
 	enum fwd_reason r;
 
-	if (!in)
+	if (in->ifindex != ctx->ingress_ifindex)
 		return XDP_PASS; /* not one of our ports: not counted */
 	r = fwd_parse(data, data_end, in->mac, &p);
 	if (r == FWD_FORWARD) {
@@ -163,8 +163,8 @@ fib_lookup(struct xdp_md *ctx, const struct fwd_pkt *p, struct fwd_nexthop *nh)
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	switch (rc) {
 	case BPF_FIB_LKUP_RET_SUCCESS:
-		out = port_of(fib.ifindex);
-		if (!out)
+		out = slot_of(fib.ifindex);
+		if (out->ifindex != fib.ifindex)
 			return NULL;
 		nh->kind = FWD_NH_FORWARD;
 		nh->port = out->port;
@@ -196,13 +196,13 @@ int fwd_xdp_fib(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	const struct fwd_xdp_port *in = port_of(ctx->ingress_ifindex);
+	const struct fwd_xdp_port *in = slot_of(ctx->ingress_ifindex);
 	const struct fwd_nexthop *nh = NULL;
 	struct fwd_nexthop fib_nh = {};
 	struct fwd_pkt p;
 	enum fwd_reason r;
 
-	if (!in)
+	if (in->ifindex != ctx->ingress_ifindex)
 		return XDP_PASS;
 	r = fwd_parse(data, data_end, in->mac, &p);
 	if (r == FWD_FORWARD) {
