@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# compile_core.sh - prove that the shared core (paths/common/fwd_core.h)
+# compiles unchanged for every environment, and that the BPF verifier
+# accepts it.
+#
+#   compile_core.sh bpf      COMMON_DIR PROBE_DIR          clang -target bpf
+#   compile_core.sh user     COMMON_DIR PROBE_DIR CC       userspace, -pedantic
+#   compile_core.sh kbuild   COMMON_DIR PROBE_DIR [KDIR]   kernel module (kbuild)
+#   compile_core.sh verifier COMMON_DIR PROBE_DIR          bpftool prog load (root)
+#
+# Exit 0 pass, 1 fail, 77 skip (the reason is printed).
+set -u
+mode=${1:?mode}
+common=${2:?common dir}
+probe=${3:?probe dir}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fwd-compile-core.XXXXXX") || exit 1
+pin=""
+cleanup() {
+	[ -n "$pin" ] && rm -f "$pin"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+skip() { echo "SKIP: $*"; exit 77; }
+run() { echo "+ $*"; "$@"; }
+
+multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+
+bpf_compile() { # $1 = output object
+	command -v clang >/dev/null || skip "clang not installed"
+	run clang -target bpf -O2 -g -Wall -Wextra -Werror \
+		-I"/usr/include/$multiarch" -I"$common" \
+		-c "$probe/core_probe.bpf.c" -o "$1"
+}
+
+case $mode in
+bpf)
+	bpf_compile "$tmp/core_probe.bpf.o" || exit 1
+	;;
+user)
+	cc=${4:?cc}
+	command -v "$cc" >/dev/null || skip "$cc not installed"
+	for std in gnu11 c11; do
+		run "$cc" -std=$std -pedantic -Wall -Wextra -Werror -O2 -I"$common" \
+			-c "$probe/core_probe_user.c" -o "$tmp/core_probe_user.o" || exit 1
+	done
+	# no libc: the object must not reference any external symbol
+	undef=$(nm -u "$tmp/core_probe_user.o" | grep -v ' __stack_chk_fail$' || true)
+	if [ -n "$undef" ]; then
+		echo "FAIL: the core references external symbols: $undef"
+		exit 1
+	fi
+	;;
+kbuild)
+	kdir=${4:-}
+	if [ -z "$kdir" ]; then
+		[ -d "/lib/modules/$(uname -r)/build" ] && kdir=/lib/modules/$(uname -r)/build
+	fi
+	if [ -z "$kdir" ]; then
+		kdir=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+	fi
+	[ -n "$kdir" ] && [ -f "$kdir/Makefile" ] ||
+		skip "no kernel headers (install linux-headers-amd64 or set -Dkdir=)"
+	command -v make >/dev/null || skip "make not installed"
+	cp "$probe/core_probe_kmod.c" "$tmp/fwd_core_probe.c"
+	printf 'obj-m := fwd_core_probe.o\nccflags-y := -I%s -Werror\n' "$common" > "$tmp/Kbuild"
+	run make -C "$kdir" M="$tmp" modules || exit 1
+	[ -f "$tmp/fwd_core_probe.ko" ] || { echo "FAIL: no fwd_core_probe.ko"; exit 1; }
+	echo "built fwd_core_probe.ko against $kdir"
+	;;
+verifier)
+	command -v bpftool >/dev/null || skip "bpftool not installed"
+	[ "$(id -u)" -eq 0 ] || skip "loading BPF needs root"
+	if ! mountpoint -q /sys/fs/bpf; then
+		mount -t bpf bpf /sys/fs/bpf 2>/dev/null || skip "bpffs not mounted and cannot be mounted"
+	fi
+	bpf_compile "$tmp/core_probe.bpf.o" || exit 1
+	pin=/sys/fs/bpf/fwdlab_unit_core_probe_$$
+	if ! run bpftool prog load "$tmp/core_probe.bpf.o" "$pin" type xdp >"$tmp/load.log" 2>&1; then
+		tail -n 40 "$tmp/load.log"
+		if grep -qE 'Operation not permitted|EPERM' "$tmp/load.log"; then
+			skip "BPF program load not permitted here"
+		fi
+		echo "FAIL: the verifier rejected the core"
+		exit 1
+	fi
+	run bpftool prog show pinned "$pin" || exit 1
+	echo "verifier accepted fwd_core.h (XDP probe)"
+	;;
+*)
+	echo "usage: $0 bpf|user|kbuild|verifier COMMON_DIR PROBE_DIR [CC|KDIR]" >&2
+	exit 2
+	;;
+esac
+exit 0
