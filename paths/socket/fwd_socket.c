@@ -375,9 +375,12 @@ static void print_xstats(const struct app *a)
 			drops += sock_port_rx_drops(&a->w[i].port[k]);
 	}
 	fprintf(stderr, NAME ": socket rx drops %llu, tx errors %llu, tx ring full %llu,"
-		" truncated %llu\n", (unsigned long long)drops,
+		" truncated %llu; rx per worker:", (unsigned long long)drops,
 		(unsigned long long)x.tx_err, (unsigned long long)x.tx_full,
 		(unsigned long long)x.truncated);
+	for (i = 0; i < a->cfg.workers; i++)
+		fprintf(stderr, " %llu", (unsigned long long)a->w[i].stats.rx);
+	fputc('\n', stderr);
 }
 
 static int write_ready(const char *path)
