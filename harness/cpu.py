@@ -1,0 +1,61 @@
+"""cpu.py - per-core busy time from /proc/stat (proc(5)): the DUT core's
+busy share during a trial, and CPU ns per packet.
+
+busy = user + nice + system + irq + softirq + steal (everything but idle
+and iowait), in USER_HZ ticks (10 ms): trials shorter than ~1 s are coarse.
+"""
+import os
+
+TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
+
+
+def snapshot(path="/proc/stat"):
+    """{cpu index: (busy ticks, total ticks)} for every cpuN line."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("cpu") or line.startswith("cpu "):
+                continue
+            name, *vals = line.split()
+            v = [int(x) for x in vals]
+            idle = v[3] + (v[4] if len(v) > 4 else 0)
+            total = sum(v[:8])  # guest time is already inside user/nice
+            out[int(name[3:])] = (total - idle, total)
+    return out
+
+
+def busy(before, after, core):
+    """(busy fraction 0..1, busy seconds) of core between two snapshots."""
+    b0, t0 = before[core]
+    b1, t1 = after[core]
+    dt = t1 - t0
+    if dt <= 0:
+        return 0.0, 0.0
+    return (b1 - b0) / dt, (b1 - b0) * TICK_S
+
+
+def ns_per_packet(busy_seconds, packets):
+    """CPU ns spent per packet (None when no packet went through)."""
+    if not packets:
+        return None
+    return busy_seconds * 1e9 / packets
+
+
+def marginal_ns(rate_pps, ceiling_pps):
+    """Inline placement: the forwarder's marginal cost per packet,
+    1/rate - 1/ceiling in ns (both pps at the same frame size)."""
+    if not rate_pps or not ceiling_pps:
+        return None
+    return 1e9 / rate_pps - 1e9 / ceiling_pps
+
+
+def model():
+    """The CPU model name from /proc/cpuinfo."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"

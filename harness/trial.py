@@ -1,0 +1,114 @@
+"""trial.py - one trial: one path, one placement, one frame size, one
+offered load, one duration. Returns one results.csv row (a dict).
+
+Sequence (RFC 2544 §23-26 adapted to the testbed):
+  forwarder start + ready  ->  ramp-up traffic (not counted, sink absent)
+  -> sink attached  ->  napi kthreads pinned  ->  counters + /proc/stat
+  -> generator runs `duration` s  ->  /proc/stat  ->  settle (traffic
+  drains)  ->  sink stopped: its counts  ->  counters  ->  forwarder stop.
+"""
+import os
+import time
+
+import counters
+import cpu
+import traffic
+from util import HarnessError
+
+# A generator that reaches less than this share of the offered load
+# cannot test the DUT at that load.
+GEN_SHORTFALL = 0.97
+
+
+def _lat(res, key):
+    v = (res.get("lat_ns") or {}).get(key)
+    return v if v is not None else ""
+
+
+def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
+              ramp=None):
+    """rc: the Runner (env, profiles, options). rate: offered pps, 0 =
+    flat out. Returns the row dict; raises HarnessError on tool failure."""
+    env, topo = rc.env, rc.env.topo
+    ramp = rc.opt.ramp if ramp is None else ramp
+    pcap = rc.profiles.get(size, topo.mac(path.dst_mac_if), rc.opt.flows)
+    gen_ns, gen_dev = topo.ns_of(path.gen_if), topo.ifname(path.gen_if)
+    watch = [path.gen_if, path.ingress] + (["d1", "s0"] if path.has_dut else [])
+    tag = f"{path.name}-{plc.name}-{size}B-{method}-{step}-t{trial_no}".replace("%", "pct")
+    hist = os.path.join(rc.hist_dir, f"{tag}.csv")
+    handle = path.start(env, plc)
+    sink = None
+    try:
+        path.ready(env, handle)
+        if ramp > 0:
+            traffic.generate(rc.build_dir, gen_ns, gen_dev, pcap, rate, ramp,
+                             plc.gen_core, rc.opt.gen_engine)
+        sink = traffic.Sink(rc.build_dir, topo.ns_of(path.sink_if),
+                            topo.ifname(path.sink_if), plc.sink_core, hist,
+                            os.path.join(env.tmp_dir, "sink.ready"), env.state)
+        sink.wait_ready()
+        pinned = plc.pin_napi()
+        c0 = counters.read(topo, watch)
+        cpu0 = cpu.snapshot()
+        g = traffic.generate(rc.build_dir, gen_ns, gen_dev, pcap, rate, duration,
+                             plc.gen_core, rc.opt.gen_engine)
+        cpu1 = cpu.snapshot()
+        time.sleep(rc.opt.settle)
+        res, sink = sink.stop(), None
+        c1 = counters.read(topo, watch)
+    finally:
+        if sink is not None:
+            sink.stop(kill=True)
+        fstats = path.stop(env, handle)
+    d = counters.delta(c0, c1)
+    tx, rx = int(g.get("sent", 0)), int(res.get("rx", 0)) - int(res.get("bad_magic", 0))
+    dur = float(g.get("duration_s") or duration)
+    gen_drops = counters.link_loss(d, path.gen_if, path.ingress)
+    snk_drops = counters.link_loss(d, "d1", "s0") if path.has_dut else 0
+    loss = (tx - rx) / tx if tx else ""
+    dut_loss = max(0, tx - rx - snk_drops) / tx if tx else ""
+    busy = ns_pp = ""
+    if plc.dut_core is not None:
+        frac, secs = cpu.busy(cpu0, cpu1, plc.dut_core)
+        busy = round(frac, 4)
+        v = cpu.ns_per_packet(secs, rx)
+        ns_pp = round(v, 1) if v is not None else ""
+    tx_pps = float(g.get("tx_pps") or (tx / dur if dur else 0))
+    notes = []
+    limited = False
+    if rate and tx_pps < GEN_SHORTFALL * rate:
+        limited = True
+        notes.append(f"generator reached {tx_pps:.0f} of {rate:.0f} pps")
+    if not rate and plc.dut_core is not None and path.has_dut and tx and dut_loss < 0.001:
+        limited = True
+        notes.append("no loss at the generator's maximum: DUT not saturated")
+    if snk_drops:
+        notes.append(f"{snk_drops} frames lost at the sink's veth (setup, not DUT)")
+    from plugins.base import stats_summary
+    row = {
+        "path": path.name, "placement": plc.name, "frame_size": size,
+        "offered_pps": int(rate), "tx_pps": round(tx_pps, 1),
+        "rx_pps": round(rx / dur, 1) if dur else "",
+        "loss": round(loss, 6) if loss != "" else "",
+        "lat_p50_ns": _lat(res, "p50"), "lat_p90_ns": _lat(res, "p90"),
+        "lat_p99_ns": _lat(res, "p99"), "lat_p999_ns": _lat(res, "p999"),
+        "lat_max_ns": _lat(res, "max"),
+        "dut_cpu_busy": busy, "cpu_ns_per_pkt": ns_pp, "trial": trial_no,
+        "method": method, "step": step, "duration_s": round(dur, 3),
+        "tx": tx, "rx": rx,
+        "dut_loss": round(dut_loss, 6) if dut_loss != "" else "",
+        "gen_veth_drops": gen_drops, "snk_veth_drops": snk_drops,
+        "generator_limited": int(limited),
+        "lat_min_ns": _lat(res, "min"), "lat_mean_ns": _lat(res, "mean"),
+        "lost": res.get("lost", ""), "reordered": res.get("reordered", ""),
+        "duplicate": res.get("duplicate", ""), "bad_magic": res.get("bad_magic", ""),
+        "gen_engine": g.get("engine", rc.opt.gen_engine),
+        "cpu_method": "busy" if busy != "" else "",
+        "hist": os.path.relpath(hist, rc.out_dir) if os.path.exists(hist) else "",
+        "napi_kthreads": ";".join(f"{k}:{','.join(map(str, v))}"
+                                  for k, v in pinned.items()),
+        "note": "; ".join(notes),
+    }
+    row.update(stats_summary(fstats))
+    rc.raw_counters(tag, d, g, res, fstats)
+    return row
