@@ -1,0 +1,444 @@
+"""cmd_run.py - `fwdlab run`: bring the testbed up, run a suite's methods
+on every selected path (interleaved: path after path inside each step, so
+slow drifts of the host hit all paths alike), write results/<run-id>/,
+plot, report, and always tear the testbed down."""
+import json
+import os
+import random
+import shutil
+import signal
+import sys
+import time
+
+import methods
+import results
+import suite as suitemod
+import traffic
+from placement import Placement, check as check_placement
+from plugins import load_all
+from plugins.base import Env
+from state import State, teardown
+from topology import SRC_ADDR, TRAFFIC_DST, Topology, check_prefix
+from trial import GEN_SHORTFALL, run_trial
+from util import HarnessError, is_root, log
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+REPO = os.path.dirname(HERE)
+DEFAULT_SUITE = "xdp-paper"
+CEILING_NOTE = ("ceiling = generator -> sink veth directly (no forwarder, no DUT "
+                "namespace hop), same generator, sink, frame sizes and placement")
+
+
+class Interrupted(BaseException):
+    pass
+
+
+def add_arguments(p):
+    p.add_argument("--suite", default=DEFAULT_SUITE,
+                   help=f"suite name in harness/suites or a file (default {DEFAULT_SUITE})")
+    p.add_argument("--paths", help="comma-separated paths (default: the suite's; 'all')")
+    p.add_argument("--placement", help="inline, split, split-napi0 or default "
+                   "(each path's own); comma list allowed")
+    p.add_argument("--out", help="results directory (default results/<run-id>)")
+    p.add_argument("--build-dir", default=os.path.join(REPO, "build"),
+                   help="meson build dir with the tools (default build/)")
+    p.add_argument("--prefix", help="netns / interface name prefix (default fl + 4 hex)")
+    p.add_argument("--frame-sizes", help="override the suite's frame sizes (bytes incl. FCS)")
+    p.add_argument("--methods", help="override the suite's methods")
+    p.add_argument("--duration", type=float, help="seconds per trial")
+    p.add_argument("--trials", type=int, help="repetitions")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override any suite key (repeatable)")
+    p.add_argument("--no-plot", action="store_true", help="skip plots and report")
+
+
+class Opt:
+    def __init__(self, cfg):
+        self.ramp = cfg["ramp"]
+        self.settle = cfg["settle"]
+        self.flows = cfg["flows"]
+        self.gen_engine = cfg["gen_engine"]
+
+
+class Runner:
+    """Shared state of one run (what trial.run_trial needs)."""
+
+    def __init__(self, cfg, env, build_dir, out_dir):
+        self.cfg, self.env, self.build_dir, self.out_dir = cfg, env, build_dir, out_dir
+        self.opt = Opt(cfg)
+        self.hist_dir = os.path.join(out_dir, "hist")
+        os.makedirs(self.hist_dir, exist_ok=True)
+        topo = env.topo
+        self.profiles = traffic.Profiles(build_dir, os.path.join(env.tmp_dir, "profiles"),
+                                         topo.mac("g0"), SRC_ADDR, TRAFFIC_DST)
+        self.csv = results.CsvLog(os.path.join(out_dir, "results.csv"))
+        self.counters_f = open(os.path.join(out_dir, "counters.jsonl"), "w")
+        self.done, self.total, self.t0 = 0, 0, time.monotonic()
+        self.searches = []
+        self.placements = {}
+        self.errors = []
+
+    def raw_counters(self, tag, d, g, res, fstats):
+        self.counters_f.write(json.dumps({"trial": tag, "veth_delta": d, "gen": g,
+                                          "sink": res, "forwarder": fstats}) + "\n")
+        self.counters_f.flush()
+
+    def trial(self, path, plc, size, rate, duration, method, step, rep):
+        row = run_trial(self, path, plc, size, rate, duration, method, step, rep)
+        self.csv.add(row)
+        self.done += 1
+        el = time.monotonic() - self.t0
+        eta = el / self.done * max(0, self.total - self.done)
+        load = "max" if not rate else f"{rate / 1e6:.3f} Mpps"
+        log(f"trial {self.done}/{self.total} {path.name} {plc.name} {size}B {method} "
+            f"{step} @ {load}: rx {float(row['rx_pps']) / 1e6:.3f} Mpps, loss "
+            f"{float(row['loss'] or 0) * 100:.2f}%{' [gen-limited]' if row['generator_limited'] else ''}"
+            f" | elapsed {_hms(el)} ETA {_hms(eta)}")
+        return row
+
+    # Reference rates measured in this run.
+    def maxrate_of(self, path, placement, size):
+        v = [float(r["rx_pps"]) for r in self.csv.rows if r["path"] == path
+             and r["placement"] == placement and r["frame_size"] == size
+             and r["method"] == "maxrate" and r["rx_pps"] != ""]
+        return sum(v) / len(v) if v else None
+
+    def gen_max_of(self, path, placement, size):
+        v = [float(r["tx_pps"]) for r in self.csv.rows if r["path"] == path
+             and r["placement"] == placement and r["frame_size"] == size
+             and r["method"] == "maxrate"]
+        return max(v) if v else None
+
+    def throughput_of(self, path, placement, size):
+        v = [s["throughput_pps"] for s in self.searches if s["path"] == path
+             and s["placement"] == placement and s["frame_size"] == size]
+        return sum(v) / len(v) if v else None
+
+
+def _hms(s):
+    s = int(s)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def _block_maxrate(rc, path, plc, size, rep):
+    rc.trial(path, plc, size, 0, rc.cfg["duration"], "maxrate", "max", rep)
+
+
+def _ensure_maxrate(rc, path, plc, size, rep):
+    if rc.gen_max_of(path.name, plc.name, size) is None:
+        rc.total += 1
+        rc.trial(path, plc, size, 0, rc.cfg["duration"], "maxrate", "reference", rep)
+
+
+def _block_rfc2544(rc, path, plc, size, rep):
+    cfg = rc.cfg
+    _ensure_maxrate(rc, path, plc, size, rep)
+    hi = rc.gen_max_of(path.name, plc.name, size)
+    dur = cfg["rfc2544.duration"] or cfg["duration"]
+    tol = cfg["loss_tolerance"]
+    n = [0]
+
+    short = [0]
+
+    def one(rate):
+        n[0] += 1
+        row = rc.trial(path, plc, size, rate, dur, "rfc2544", f"search{n[0]}", rep)
+        achieved = float(row["tx_pps"])
+        if achieved < GEN_SHORTFALL * rate:
+            # The generator did not offer this load: the step says nothing
+            # about the DUT, so it cannot count as a pass.
+            short[0] += 1
+            return False, achieved
+        return float(row["dut_loss"] or 0) <= tol, achieved
+
+    best, steps = methods.binary_search(one, hi, cfg["rfc2544.resolution"],
+                                        cfg["rfc2544.max_iterations"])
+    rc.total -= cfg["rfc2544.max_iterations"] - len(steps)
+    rc.searches.append({"path": path.name, "placement": plc.name, "frame_size": size,
+                        "trial": rep, "throughput_pps": best, "start_pps": hi,
+                        "loss_tolerance": tol, "steps": steps,
+                        "generator_limited": bool(steps and steps[0][1]) or short[0] > 0,
+                        "generator_short_steps": short[0]})
+    log(f"rfc2544 {path.name} {plc.name} {size}B trial {rep}: throughput "
+        f"{best / 1e6:.3f} Mpps after {len(steps)} steps"
+        + (f" ({short[0]} steps the generator could not offer)" if short[0] else ""))
+
+
+def _reference(rc, path, plc, size, rep):
+    ref = rc.throughput_of(path.name, plc.name, size)
+    if ref is None:
+        _ensure_maxrate(rc, path, plc, size, rep)
+        ref = rc.maxrate_of(path.name, plc.name, size)
+    return ref
+
+
+def _block_loads(rc, path, plc, size, rep, method, loads, dur):
+    ref = None
+    if any(str(x).strip().endswith("%") for x in loads):
+        ref = _reference(rc, path, plc, size, rep)
+    for spec in loads:
+        rate = methods.resolve_load(spec, ref)
+        if rate is None:
+            log(f"{method}: no reference rate for {path.name} {plc.name}: load {spec} skipped")
+            rc.total -= 1
+            continue
+        rc.trial(path, plc, size, rate, dur, method, str(spec), rep)
+
+
+def plan(cfg, paths, placements_of):
+    """Blocks (method, path, placement, size, rep) in run order, and the
+    number of trials they will take at most."""
+    blocks, total = [], 0
+    sizes = [int(s) for s in cfg["frame_sizes"]]
+    all_plc = []
+    for p in paths:
+        for pl in placements_of[p.name]:
+            if pl not in all_plc:
+                all_plc.append(pl)
+    for m in cfg["methods"]:
+        if m in ("maxrate", "rfc2544"):
+            per = 1 if m == "maxrate" else cfg["rfc2544.max_iterations"]
+            for size in sizes:
+                for pl in all_plc:
+                    for rep in range(1, cfg["trials"] + 1):
+                        for p in paths:
+                            if pl in placements_of[p.name]:
+                                blocks.append((m, p, pl, size, rep))
+                                total += per
+        elif m == "latency":
+            for pl in all_plc:
+                for rep in range(1, cfg["trials"] + 1):
+                    for p in paths:
+                        if pl in placements_of[p.name]:
+                            blocks.append((m, p, pl, cfg["latency.frame_size"], rep))
+                            total += len(cfg["latency.loads"])
+        elif m == "cpu":
+            pl = cfg["cpu.placement"]
+            for rep in range(1, cfg["trials"] + 1):
+                for p in paths:
+                    if pl in p.placements:
+                        blocks.append((m, p, pl, cfg["cpu.frame_size"], rep))
+                        total += len(cfg["cpu.loads"])
+    return blocks, total
+
+
+def resolve_placements(paths, requested):
+    """{path name: [placements]}; 'default' -> the path's own default; the
+    ceiling runs in every placement any other selected path runs in."""
+    out = {}
+    for p in paths:
+        if p.name == "ceiling":
+            continue
+        pl = []
+        for r in requested:
+            x = p.default_placement if r == "default" else check_placement(r)
+            if x in p.placements and x not in pl:
+                pl.append(x)
+        out[p.name] = pl
+    if any(p.name == "ceiling" for p in paths):
+        union = [x for v in out.values() for x in v]
+        if not union:
+            union = [("inline" if r == "default" else check_placement(r)) for r in requested]
+        out["ceiling"] = list(dict.fromkeys(union))
+    return out
+
+
+def postprocess(rc):
+    """Inline CPU cost (1/rate - 1/ceiling), gen-limited inline rows,
+    summary rows."""
+    rows = rc.csv.rows
+    for r in rows:
+        if r["method"] != "maxrate" or r["path"] == "ceiling" or r["placement"] != "inline":
+            continue
+        ceil = rc.maxrate_of("ceiling", "inline", r["frame_size"])
+        rate = float(r["rx_pps"] or 0)
+        if ceil and rate:
+            from cpu import marginal_ns
+            r["cpu_ns_per_pkt"] = round(marginal_ns(rate, ceil), 1)
+            r["cpu_method"] = "marginal"
+            if rate >= 0.95 * ceil:
+                r["generator_limited"] = 1
+                r["note"] = "; ".join(x for x in [r["note"], "within 5 % of the ceiling: "
+                                                  "the testbed, not the DUT, limits"] if x)
+    rc.csv.rewrite()
+    summary = []
+    keys = []
+    for r in rows:
+        k = (r["path"], r["placement"], r["frame_size"])
+        if k not in keys:
+            keys.append(k)
+    for path, pl, size in keys:
+        mr = [r for r in rows if (r["path"], r["placement"], r["frame_size"]) == (path, pl, size)
+              and r["method"] == "maxrate"]
+        srch = [s for s in rc.searches if (s["path"], s["placement"], s["frame_size"]) == (path, pl, size)]
+        if not mr and not srch:
+            continue
+        m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr])
+        tm, tci, tn = methods.mean_ci([s["throughput_pps"] for s in srch])
+        cm, _, _ = methods.mean_ci([r["cpu_ns_per_pkt"] for r in mr])
+        summary.append({
+            "path": path, "placement": pl, "frame_size": size,
+            "maxrate_pps": _r(m), "maxrate_ci_pps": _r(ci), "maxrate_n": n,
+            "throughput_pps": _r(tm), "throughput_ci_pps": _r(tci), "throughput_n": tn,
+            "cpu_ns_per_pkt": _r(cm),
+            "cpu_method": next((r["cpu_method"] for r in mr if r["cpu_method"]), ""),
+            "generator_limited": int(any(r["generator_limited"] for r in mr) or
+                                     any(s["generator_limited"] for s in srch)),
+        })
+    results.write_csv(os.path.join(rc.out_dir, "summary.csv"), summary,
+                      results.SUMMARY_COLUMNS)
+    return summary
+
+
+def _r(v):
+    return "" if v is None else round(v, 1)
+
+
+def main(args):
+    cfg = suitemod.load(args.suite)
+    if args.paths:
+        cfg["paths"] = [x.strip() for x in args.paths.split(",") if x.strip()]
+    if args.placement:
+        cfg["placement"] = [x.strip() for x in args.placement.split(",") if x.strip()]
+    if args.frame_sizes:
+        cfg["frame_sizes"] = [x.strip() for x in args.frame_sizes.split(",")]
+    if args.methods:
+        cfg["methods"] = [x.strip() for x in args.methods.split(",")]
+    if args.duration:
+        cfg["duration"] = args.duration
+    if args.trials:
+        cfg["trials"] = args.trials
+    for s in args.set:
+        suitemod.set_override(cfg, s)
+    suitemod.validate(cfg, "options")
+    for r in cfg["placement"]:
+        if r != "default":
+            check_placement(r)
+    if not is_root():
+        raise HarnessError("run needs root (network namespaces, XDP): try sudo")
+    build_dir = os.path.abspath(args.build_dir)
+    missing = traffic.missing_tools(build_dir)
+    if missing:
+        raise HarnessError(f"{', '.join(missing)} not built in {build_dir} "
+                           "(run harness/setup, or pass --build-dir)")
+
+    plugins = load_all()
+    wanted = list(plugins) if cfg["paths"] in (["all"], []) else cfg["paths"]
+    probe_env = Env(build_dir, None, None, None, None)
+    paths, skipped = [], []
+    for name in wanted:
+        if name not in plugins:
+            raise HarnessError(f"unknown path '{name}' (known: {', '.join(plugins)})")
+        ok, why = plugins[name].available(probe_env)
+        if ok:
+            paths.append(plugins[name])
+        else:
+            skipped.append({"path": name, "reason": why})
+            log(f"skip {name}: {why}")
+    if not paths:
+        raise HarnessError("no path can run here")
+    placements_of = resolve_placements(paths, cfg["placement"])
+    if "cpu" in cfg["methods"]:
+        check_placement(cfg["cpu.placement"])
+
+    rid = f"{random.getrandbits(16):04x}"
+    run_id = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + rid
+    prefix = args.prefix or f"fl{rid}"
+    check_prefix(prefix)
+    out_dir = os.path.abspath(args.out or os.path.join(REPO, "results", run_id))
+    os.makedirs(out_dir, exist_ok=True)
+    tmp_dir = f"/run/fwdlab/{prefix}.d"
+    os.makedirs(tmp_dir, exist_ok=True)
+
+    topo = Topology(prefix)
+    state = State(prefix)
+    state.save()
+    routes = topo.write_routes(os.path.join(out_dir, "routes.conf"))
+    env = Env(build_dir, topo, routes, tmp_dir, state)
+    run = {
+        "run_id": run_id, "status": "running", "started": results.now_iso(),
+        "finished": None, "command": ["fwdlab"] + sys.argv[1:],
+        "suite": cfg, "options": {"prefix": prefix, "build_dir": build_dir,
+                                  "out": out_dir},
+        "environment": results.environment(REPO), "topology": topo.describe(),
+        "ceiling": CEILING_NOTE, "placements": [], "paths": [p.describe() for p in paths],
+        "skipped": skipped, "summary": [], "errors": [],
+    }
+    run_json = os.path.join(out_dir, "run.json")
+    results.write_json(run_json, run)
+
+    def on_signal(sig, frame):
+        raise Interrupted(signal.Signals(sig).name)
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGHUP)}
+    rc = None
+    status = "failed"  # until the plan completes
+    try:
+        topo.up(state)
+        rc = Runner(cfg, env, build_dir, out_dir)
+        blocks, rc.total = plan(cfg, paths, placements_of)
+        log(f"run {run_id}: {len(paths)} paths, {len(blocks)} blocks, up to {rc.total} "
+            f"trials -> {out_dir}")
+        failed = {}
+        for method, path, pl, size, rep in blocks:
+            if path.name in failed:
+                continue
+            plc = Placement(pl, topo, path.ingress, path.sink_if, path.rps)
+            try:
+                plc.apply()
+                path.prepare(env, plc)
+                try:
+                    if method == "maxrate":
+                        _block_maxrate(rc, path, plc, size, rep)
+                    elif method == "rfc2544":
+                        _block_rfc2544(rc, path, plc, size, rep)
+                    elif method == "latency":
+                        _block_loads(rc, path, plc, size, rep, "latency",
+                                     cfg["latency.loads"],
+                                     cfg["latency.duration"] or cfg["duration"])
+                    elif method == "cpu":
+                        _block_loads(rc, path, plc, size, rep, "cpu", cfg["cpu.loads"],
+                                     cfg["cpu.duration"] or cfg["duration"])
+                finally:
+                    path.unprepare(env)
+                    key = (path.name, pl)
+                    if key not in rc.placements:
+                        rc.placements[key] = plc.describe()
+                    plc.reset()
+            except HarnessError as e:
+                failed[path.name] = str(e)
+                rc.errors.append({"path": path.name, "method": method, "placement": pl,
+                                  "frame_size": size, "error": str(e)})
+                log(f"{path.name}: {e} (its remaining trials are skipped)")
+        status = "partial" if rc.errors else "ok"
+    except (KeyboardInterrupt, Interrupted) as e:
+        status = "interrupted"
+        log(f"interrupted ({e or 'SIGINT'}): tearing down")
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+        problems = teardown(state)
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        if problems:
+            log(f"teardown left {problems} problem(s): run fwdlab cleanup --prefix {prefix}")
+        if rc is not None:
+            run["summary"] = postprocess(rc)
+            rc.csv.close()
+            rc.counters_f.close()
+            run["searches"] = rc.searches
+            run["placements"] = list(rc.placements.values())
+            run["errors"] = rc.errors
+        run["status"] = status
+        run["finished"] = results.now_iso()
+        results.write_json(run_json, run)
+    if not args.no_plot:
+        import plot
+        import report
+        try:
+            plot.make(out_dir)
+        except HarnessError as e:
+            log(f"plot: {e}")
+        report.write(out_dir)
+    log(f"results: {out_dir} ({status})")
+    for s in skipped:
+        log(f"skipped {s['path']}: {s['reason']}")
+    return 0 if status == "ok" else (130 if status == "interrupted" else 1)
