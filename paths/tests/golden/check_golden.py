@@ -17,7 +17,6 @@ bad usage.
 """
 import json
 import os
-import re
 import sys
 
 from scapy.utils import RawPcapReader, checksum
@@ -49,11 +48,17 @@ def read_frames(path):
     return frames
 
 
-def conf_ports(path):
-    """Port numbers declared in a routes.conf."""
+def conf_macs(path):
+    """From a routes.conf: {port: its MAC} and {port: set of neighbour MACs}."""
+    ports, neighs = {}, {}
     with open(path, encoding="ascii") as f:
-        return sorted(int(m.group(1)) for m in
-                      (re.match(r"\s*port\s+(\d+)\s", line) for line in f) if m)
+        for line in f:
+            w = line.split("#")[0].split()
+            if w[:1] == ["port"]:
+                ports[int(w[1])] = w[w.index("mac") + 1]
+            elif w[:1] == ["neigh"]:
+                neighs.setdefault(int(w[5]), set()).add(w[3])
+    return ports, neighs
 
 
 def mac_bytes(s):
@@ -151,9 +156,16 @@ def check_case(d):
     for e in expect["frames"]:
         if e["reason"] not in KINDS:
             raise CheckError("expect.json: unknown reason %r" % e["reason"])
-    ports = conf_ports(os.path.join(d, "routes.conf"))
+    port_mac, neigh_macs = conf_macs(os.path.join(d, "routes.conf"))
+    ports = sorted(port_mac)
     if in_port not in ports:
         raise CheckError("in_port %d is not a port of routes.conf" % in_port)
+    for i, e in enumerate(expect["frames"]):
+        if e["reason"] == "forward" and (
+                e["smac"] != port_mac.get(e["port"]) or
+                e["dmac"] not in neigh_macs.get(e["port"], ())):
+            raise CheckError("expect.json frame %d: port %d, smac %s, dmac %s do not "
+                             "match routes.conf" % (i + 1, e["port"], e["smac"], e["dmac"]))
     out = os.path.join(d, "expected")
     present = sorted(f for f in os.listdir(out) if f.endswith(".pcap"))
     names = sorted(["port%d.pcap" % p for p in ports] + ["punt.pcap"])
