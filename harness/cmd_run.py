@@ -401,8 +401,9 @@ def main(args):
                 finally:
                     path.unprepare(env)
                     key = (path.name, pl)
-                    if key not in rc.placements:
-                        rc.placements[key] = plc.describe()
+                    if key not in rc.placements or plc.last_pinned:
+                        rc.placements[key] = dict(plc.describe(plc.last_pinned),
+                                                  path=path.name)
                     plc.reset()
             except HarnessError as e:
                 failed[path.name] = str(e)

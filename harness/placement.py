@@ -71,6 +71,8 @@ class Placement:
         self.sink = sink
         self.rps = rps
         self.threaded = {}   # suffix -> core
+        self.rps_mask = 0
+        self.last_pinned = {}
         need = max(v for v in self.cfg.values() if v is not None) + 1
         if ncpus() < need:
             raise HarnessError(f"placement {name} needs {need} CPUs, this machine has {ncpus()}")
@@ -134,6 +136,7 @@ class Placement:
                 except OSError as e:
                     raise HarnessError(f"cannot pin napi kthread {p} of {ifn}: {e}")
             pinned[ifn] = pids
+        self.last_pinned = pinned
         return pinned
 
     def reset(self):

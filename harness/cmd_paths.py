@@ -1,0 +1,21 @@
+"""cmd_paths.py - `fwdlab paths [--build-dir D]`: every path plug-in, its
+default placement, and whether it can run here (and if not, why)."""
+import os
+
+from plugins import load_all
+from plugins.base import Env
+
+REPO = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+
+
+def add_arguments(p):
+    p.add_argument("--build-dir", default=os.path.join(REPO, "build"))
+
+
+def main(args):
+    env = Env(os.path.abspath(args.build_dir), None, None, None, None)
+    for name, p in load_all().items():
+        ok, why = p.available(env)
+        print(f"{name:10} default {p.default_placement or '(as compared path)':22} "
+              f"{'available' if ok else 'unavailable: ' + why}")
+    return 0

@@ -1,0 +1,132 @@
+"""report.py - report.md for a results directory: what ran where (placement,
+environment), the summary tables, and the plots."""
+import json
+import os
+
+from results import num, read_csv
+
+PLOTS = [("throughput_vs_size", "Forwarding rate vs frame size"),
+         ("latency_vs_load", "Latency percentiles vs offered load"),
+         ("latency_cdf", "Latency CDF at one load"),
+         ("cpu_vs_load", "DUT CPU busy vs offered load")]
+
+
+def _mpps(v, ci=None):
+    v = num(v)
+    if v is None:
+        return "–"
+    s = f"{v / 1e6:.3f}"
+    c = num(ci)
+    return s + (f" ± {c / 1e6:.3f}" if c else "")
+
+
+def _ns(v):
+    v = num(v)
+    return "–" if v is None else f"{v:,.0f}"
+
+
+def write(out_dir):
+    """Write out_dir/report.md; returns its path."""
+    try:
+        with open(os.path.join(out_dir, "run.json")) as f:
+            run = json.load(f)
+    except (OSError, ValueError):
+        run = {}
+    rows = read_csv(os.path.join(out_dir, "results.csv"))
+    summary = read_csv(os.path.join(out_dir, "summary.csv"))
+    env = run.get("environment", {})
+    suite = run.get("suite", {})
+    L = [f"# fwdlab run {run.get('run_id', os.path.basename(out_dir))}", ""]
+    L += [f"- status: **{run.get('status', '?')}**, {run.get('started', '?')} → "
+          f"{run.get('finished', '?')}",
+          f"- suite: `{suite.get('name', '?')}` ({suite.get('description', '')}); "
+          f"trial {suite.get('duration', '?')} s × {suite.get('trials', '?')}, "
+          f"generator engine `{suite.get('gen_engine', '?')}`, loss tolerance "
+          f"{suite.get('loss_tolerance', 0)}",
+          f"- machine: {env.get('cpu_model', '?')}, {env.get('cores', '?')} cores, kernel "
+          f"{env.get('kernel', '?')}; commit {str(env.get('git_commit'))[:12]}"
+          f"{' (dirty)' if env.get('git_dirty') else ''}",
+          f"- versions: DPDK {env.get('dpdk')}, libbpf {env.get('libbpf')}, libxdp "
+          f"{env.get('libxdp')}, {env.get('clang')}, {env.get('gcc')}",
+          f"- ceiling: {run.get('ceiling', '?')}", ""]
+    L += ["## Placement", "",
+          "| path | placement | generator core | sink core | app core | DUT core | threaded NAPI (iface: core) | RPS |",
+          "|---|---|---|---|---|---|---|---|"]
+    seen = set()
+    for key_pl in run.get("placements", []):
+        name = key_pl.get("name")
+        thr = ", ".join(f"{k}: {v}" for k, v in key_pl.get("threaded_napi", {}).items()) or "none"
+        rps = ", ".join(f"{k}: {v}" for k, v in key_pl.get("rps_cpus", {}).items()
+                        if v not in ("0", "")) or "off"
+        for p in _paths_in(rows, name, seen, key_pl):
+            L.append(f"| {p} | {name} | {key_pl.get('gen_core')} | {key_pl.get('sink_core')} "
+                     f"| {key_pl.get('app_core')} | {key_pl.get('dut_core') if key_pl.get('dut_core') is not None else 'shared (inline)'} "
+                     f"| {thr} | {rps} |")
+    L.append("")
+    if run.get("skipped"):
+        L += ["## Paths not run", ""]
+        L += [f"- **{s['path']}**: {s['reason']}" for s in run["skipped"]]
+        L.append("")
+    if run.get("errors"):
+        L += ["## Errors", ""]
+        L += [f"- **{e['path']}** ({e['method']}, {e['placement']}, {e['frame_size']} B): "
+              f"{e['error']}" for e in run["errors"]]
+        L.append("")
+    L += ["## Summary", "",
+          "Rates are frames per second received at the sink (mean ± 95 % CI over trials). "
+          "CPU ns/packet: DUT core busy time ÷ packets where the DUT has its own core "
+          "(`busy`), or 1/rate − 1/ceiling inline (`marginal`).", "",
+          "| path | placement | frame (B) | max rate (Mpps) | RFC 2544 zero-loss (Mpps) | CPU ns/pkt | flags |",
+          "|---|---|---|---|---|---|---|"]
+    for s in summary:
+        flags = "generator-limited" if s.get("generator_limited") == "1" else ""
+        cpu = (f"{num(s['cpu_ns_per_pkt']):.0f} ({s['cpu_method']})"
+               if num(s.get("cpu_ns_per_pkt")) is not None else "–")
+        L.append(f"| {s['path']} | {s['placement']} | {s['frame_size']} | "
+                 f"{_mpps(s['maxrate_pps'], s['maxrate_ci_pps'])} | "
+                 f"{_mpps(s['throughput_pps'], s['throughput_ci_pps'])} | {cpu} | {flags} |")
+    L.append("")
+    lat = [r for r in rows if r["method"] == "latency"]
+    if lat:
+        L += ["## Latency", "", "One-way, generator transmit → sink XDP (CLOCK_MONOTONIC, ns).", "",
+              "| path | placement | load | offered (pps) | p50 | p90 | p99 | p99.9 | max | loss |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in lat:
+            L.append(f"| {r['path']} | {r['placement']} | {r['step']} | {num(r['tx_pps']):,.0f} | "
+                     f"{_ns(r['lat_p50_ns'])} | {_ns(r['lat_p90_ns'])} | {_ns(r['lat_p99_ns'])} | "
+                     f"{_ns(r['lat_p999_ns'])} | {_ns(r['lat_max_ns'])} | "
+                     f"{(num(r['loss']) or 0) * 100:.2f} % |")
+        L.append("")
+    setup = [r for r in rows if (num(r["snk_veth_drops"]) or 0) > 0]
+    gl = [r for r in rows if r["generator_limited"] == "1"]
+    L += ["## Notes", ""]
+    L.append(f"- {len(rows)} trials; {len(gl)} flagged generator-limited (the generator, "
+             "or the testbed, not the DUT, set the rate: never read those as the DUT's capacity).")
+    if setup:
+        L.append(f"- {len(setup)} trials lost frames at the sink's veth (setup loss, "
+                 "column `snk_veth_drops`, not counted against the DUT in `dut_loss`).")
+    L.append("- Per-trial data: `results.csv`; raw counters: `counters.jsonl`; "
+             "histograms: `hist/`; method: docs/methodology.md.")
+    L.append("")
+    L += ["## Plots", ""]
+    for name, title in PLOTS:
+        if os.path.exists(os.path.join(out_dir, "plots", f"{name}.png")):
+            L += [f"### {title}", "", f"![{title}](plots/{name}.png)",
+                  f"([SVG](plots/{name}.svg))", ""]
+    path = os.path.join(out_dir, "report.md")
+    with open(path, "w") as f:
+        f.write("\n".join(L))
+    return path
+
+
+def _paths_in(rows, placement, seen, desc):
+    """Paths that ran in this placement description (first match each)."""
+    out = []
+    p = desc.get("path")
+    if p:
+        return [p]
+    for r in rows:
+        if r["placement"] == placement and (r["path"], placement) not in seen:
+            seen.add((r["path"], placement))
+            out.append(r["path"])
+    return out
