@@ -10,7 +10,7 @@
  * same frames, byte for byte, in the same order (timestamps ignored); a
  * port<N>.pcap that only ACTUAL_DIR has must be empty. stats.json must match
  * counter by counter (rx, forward, every drop and punt reason of
- * FWD_REASONS). Frame numbers are 1-based (as tcpdump -# and Wireshark
+ * FWD_REASONS), every counter present. Frame numbers are 1-based (as tcpdump -# and Wireshark
  * count), byte offsets 0-based from the first byte of the Ethernet header.
  *
  * Exit: 0 and "ok" on stdout when equal; 1 and one line on stdout naming the
@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
 #include <pcap/pcap.h>
 
 #include "fwd_core.h"
@@ -246,6 +247,35 @@ static int cmp_counter(const char *name, uint64_t e, uint64_t a)
 	return CMP_DIFF;
 }
 
+/*
+ * fwd_stats_read_json() reads an absent counter as 0; every path writes all
+ * of them (fwd_stats_json()), so an absent one is a difference. Returns the
+ * first absent counter's name in @name, or 0 if all are present.
+ */
+static int absent_counter(const char *path, char *name, size_t len)
+{
+	json_t *o = json_load_file(path, 0, NULL), *g;
+	int r, absent = 0;
+
+	if (!o)
+		return 0; /* fwd_stats_read_json() reports it */
+	if (!json_object_get(o, "rx")) {
+		snprintf(name, len, "rx");
+		absent = 1;
+	}
+	for (r = 1; r < FWD_REASON_MAX && !absent; r++) {
+		const char *grp = fwd_verdict(r) == FWD_V_DROP ? "drop" : "punt";
+
+		g = json_object_get(o, grp);
+		if (!json_object_get(g, fwd_reason_name(r))) {
+			snprintf(name, len, "%s.%s", grp, fwd_reason_name(r));
+			absent = 1;
+		}
+	}
+	json_decref(o);
+	return absent;
+}
+
 /* Compare two stats.json files counter by counter, in FWD_REASONS order. */
 static int cmp_stats(const char *epath, const char *apath)
 {
@@ -257,6 +287,10 @@ static int cmp_stats(const char *epath, const char *apath)
 	    fwd_stats_read_json(apath, &a, err, sizeof(err))) {
 		fprintf(stderr, "golden-cmp: %s\n", err);
 		return CMP_ERROR;
+	}
+	if (absent_counter(apath, name, sizeof(name))) {
+		printf("stats.json: counter %s: absent from the actual output\n", name);
+		return CMP_DIFF;
 	}
 	if (cmp_counter("rx", e.rx, a.rx))
 		return CMP_DIFF;

@@ -64,6 +64,17 @@ def edit_stats(path_keys, delta):
     return apply
 
 
+def drop_counter(group, key):
+    def apply(d, _name):
+        p = os.path.join(d, "stats.json")
+        with open(p, encoding="ascii") as f:
+            st = json.load(f)
+        (st[group] if group else st).pop(key)
+        with open(p, "w", encoding="ascii") as f:
+            json.dump(st, f)
+    return apply
+
+
 def remove(d, name):
     os.remove(os.path.join(d, name))
 
@@ -113,6 +124,10 @@ ROWS = [
     ("counter forward + 1", "stats.json", edit_stats(["forward"], 1), [], 1,
      "stats.json: counter forward:"),
     ("counter rx + 1", "stats.json", edit_stats(["rx"], 1), [], 1, "stats.json: counter rx:"),
+    ("counter punt.mtu absent", "stats.json", drop_counter("punt", "mtu"), [], 1,
+     "stats.json: counter punt.mtu: absent"),
+    ("counter rx absent", "stats.json", drop_counter(None, "rx"), [], 1,
+     "stats.json: counter rx: absent"),
     ("frames of an undeclared port", None, port_file(2), [], 1, "port9.pcap: 2 unexpected"),
     ("empty file of an undeclared port", None, port_file(0), [], 0, "ok"),
     ("missing port file", "port1.pcap", remove, [], 2, ""),
