@@ -28,7 +28,10 @@ N0B_MAC = "02:0a:00:00:00:03"  # 198.18.0.3, a second neighbour on port 0
 
 # IPv4 options (RFC 791 3.1): NOP, EOL, Record Route with room for 1..9 hops
 OPT_NOP4 = b"\x01\x01\x01\x00"
+
+
 def opt_rr(hops):
+    """Record Route with room for `hops` addresses, padded with EOL."""
     return bytes([7, 3 + 4 * hops, 4]) + b"\0" * (4 * hops) + b"\0"
 
 
