@@ -20,6 +20,7 @@ struct tr_gen_cfg {
 	const struct tr_frames *frames;  /* the profile, cycled */
 	uint32_t burst;           /* largest n send() is called with */
 	int raw;                  /* send frames byte for byte, no stamping */
+	uint32_t ts_every;        /* xdp: clock read every N frames (0 = batch) */
 	int verbose;
 };
 

@@ -65,7 +65,7 @@ struct sink_cap *sink_cap_open(const char *dev, const char *path, uint64_t want,
 		free(c);
 		return NULL;
 	}
-	return 0;
+	return c;
 }
 
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *d)

@@ -14,6 +14,9 @@
 
 #define TR_TMPL_HEAD 128  /* bytes of each frame the live-frames program rewrites */
 #define TR_GEN_MAX_FRAMES 65536
+#define TR_GEN_BATCH 64          /* frames per live-mode batch (one flush) */
+#define TR_GEN_META 0x4e454754u  /* XDP metadata marking generator frames */
+#define TR_GEN_META_LEN 8        /* bytes of metadata in front of data_in */
 
 /**
  * struct tr_tmpl - one frame of the profile as the live-frames program

@@ -2,6 +2,7 @@
 /* tr_util.c - see tr_util.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <ifaddrs.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <linux/if_link.h>
 #include <linux/magic.h>
 
 #include "tr_util.h"
@@ -97,17 +99,30 @@ int tr_dev_check(const char *dev, int *ifindex, int *mtu, char *err, size_t errl
 
 int64_t tr_dev_counter(const char *dev, const char *name)
 {
-	char path[256];
-	long long v;
-	FILE *f;
+	struct ifaddrs *ifa, *i;
+	int64_t v = -1;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", dev, name);
-	f = fopen(path, "re");
-	if (!f)
+	/* getifaddrs() reads the counters over netlink in this process's
+	 * network namespace (sysfs may belong to another one under nsenter) */
+	if (getifaddrs(&ifa) < 0)
 		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
+	for (i = ifa; i; i = i->ifa_next) {
+		const struct rtnl_link_stats *st = i->ifa_data;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_PACKET || !st ||
+		    strcmp(i->ifa_name, dev))
+			continue;
+		if (!strcmp(name, "tx_dropped"))
+			v = st->tx_dropped;
+		else if (!strcmp(name, "tx_packets"))
+			v = st->tx_packets;
+		else if (!strcmp(name, "rx_dropped"))
+			v = st->rx_dropped;
+		else if (!strcmp(name, "rx_packets"))
+			v = st->rx_packets;
+		break;
+	}
+	freeifaddrs(ifa);
 	return v;
 }
 

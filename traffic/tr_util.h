@@ -30,8 +30,9 @@ uint64_t tr_now_ns(void);
 int tr_dev_check(const char *dev, int *ifindex, int *mtu, char *err, size_t errlen);
 
 /**
- * tr_dev_counter() - /sys/class/net/DEV/statistics/NAME as a number, or -1
- * if unreadable (e.g. under a remounted /sys of another namespace).
+ * tr_dev_counter() - an interface counter of this network namespace
+ * (getifaddrs/netlink): NAME is tx_dropped, tx_packets, rx_dropped or
+ * rx_packets (32-bit wrapping rtnl_link_stats). Returns it, or -1.
  */
 int64_t tr_dev_counter(const char *dev, const char *name);
 
