@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * fwd-ref - the reference forwarder: shared core + reference LPM, pcap in,
- * pcap out. The oracle of the golden tests (docs/golden.md).
+ * pcap out. The oracle of the golden tests (paths/tests/golden/README.md).
  *
  *   fwd-ref --routes R --in-port N --in IN.pcap --out-dir DIR
  *
