@@ -3,6 +3,7 @@
  * fwd_xdp_testrun.c - BPF_PROG_RUN of the XDP forwarder, one frame at a time.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,12 +38,22 @@ int fwd_xdp_tr_open(struct fwd_xdp_tr *tr, const struct fwd_table *t,
 					  : tr->skel->progs.fwd_xdp_lpm);
 	if (fwd_xdp_fill_routes(tr->skel, t, err, errlen))
 		return -1;
+	if (fib) {
+		tr->ifindex = (int)if_nametoindex(t->ports[in_port].name);
+		if (!tr->ifindex) {
+			snprintf(err, errlen, "--lookup fib: no interface '%s' here",
+				 t->ports[in_port].name);
+			return -1;
+		}
+	}
 	for (i = 0; i < FWD_MAX_PORTS; i++) {
+		int in = i == in_port ? tr->ifindex : 0;
+
 		if (!t->ports[i].present)
 			continue;
-		if (fwd_xdp_set_port(tr->skel, t, i,
-				     i == in_port ? tr->ifindex : 0,
-				     tr->ifindex, err, errlen))
+		if (fib)
+			in = (int)if_nametoindex(t->ports[i].name);
+		if (fwd_xdp_set_port(tr->skel, t, i, in, LO_IFINDEX, err, errlen))
 			return -1;
 	}
 	return 0;
@@ -51,6 +62,14 @@ int fwd_xdp_tr_open(struct fwd_xdp_tr *tr, const struct fwd_table *t,
 int fwd_xdp_tr_run(struct fwd_xdp_tr *tr, const void *frame, __u32 len,
 		   void *out, __u32 outcap, struct fwd_xdp_tr_res *res,
 		   char *err, size_t errlen)
+{
+	return fwd_xdp_tr_run_repeat(tr, frame, len, 1, out, outcap, res, err,
+				     errlen);
+}
+
+int fwd_xdp_tr_run_repeat(struct fwd_xdp_tr *tr, const void *frame,
+			  __u32 len, __u32 repeat, void *out, __u32 outcap,
+			  struct fwd_xdp_tr_res *res, char *err, size_t errlen)
 {
 	struct xdp_md ctx = {
 		.data = 0,
@@ -62,7 +81,7 @@ int fwd_xdp_tr_run(struct fwd_xdp_tr *tr, const void *frame, __u32 len,
 		    .data_in = frame, .data_size_in = len,
 		    .data_out = out, .data_size_out = outcap,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
-		    .repeat = 1);
+		    .repeat = (int)repeat);
 	enum fwd_verdict v;
 	int expect;
 
@@ -76,6 +95,7 @@ int fwd_xdp_tr_run(struct fwd_xdp_tr *tr, const void *frame, __u32 len,
 	res->reason = (enum fwd_reason)tr->skel->bss->fwd_xdp_last_reason;
 	res->port = (int)tr->skel->bss->fwd_xdp_last_port;
 	res->out_len = o.data_size_out;
+	res->ns_per_run = o.duration;
 	if (res->reason >= FWD_REASON_MAX) {
 		snprintf(err, errlen, "the program recorded no verdict (action %d)",
 			 res->action);

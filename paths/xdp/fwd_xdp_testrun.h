@@ -27,12 +27,15 @@ struct fwd_xdp_tr_res {
 	enum fwd_reason reason;
 	int port;              /* egress port when reason == FWD_FORWARD */
 	__u32 out_len;         /* bytes of the frame after the program */
+	__u32 ns_per_run;      /* kernel-measured mean run time (repeat > 1) */
 };
 
 /**
  * fwd_xdp_tr_open() - load the program with the test hook, fill its maps
  * from @t, make @in_port the ingress port. @fib: load fwd_xdp_fib instead
- * of fwd_xdp_lpm (the kernel FIB of the current namespace is then used).
+ * of fwd_xdp_lpm: the kernel FIB of the current namespace is used, frames
+ * enter on @in_port's own interface, and every port whose interface exists
+ * here is known by its ifindex (the FIB names egress interfaces).
  * Returns 0; FWD_XDP_TR_SKIP when BPF is not permitted (message in @err);
  * -1 on other errors (message in @err).
  */
@@ -49,6 +52,16 @@ int fwd_xdp_tr_open(struct fwd_xdp_tr *tr, const struct fwd_table *t,
 int fwd_xdp_tr_run(struct fwd_xdp_tr *tr, const void *frame, __u32 len,
 		   void *out, __u32 outcap, struct fwd_xdp_tr_res *res,
 		   char *err, size_t errlen);
+
+/**
+ * fwd_xdp_tr_run_repeat() - as fwd_xdp_tr_run() with BPF_PROG_RUN's
+ * @repeat: the program runs @repeat times on the same buffer (each run sees
+ * the previous run's rewrite, e.g. TTL one lower); res->ns_per_run is the
+ * kernel's mean time per run in ns; the result is the last run's.
+ */
+int fwd_xdp_tr_run_repeat(struct fwd_xdp_tr *tr, const void *frame,
+			  __u32 len, __u32 repeat, void *out, __u32 outcap,
+			  struct fwd_xdp_tr_res *res, char *err, size_t errlen);
 
 /** fwd_xdp_tr_close() - unload; safe on a zeroed struct. */
 void fwd_xdp_tr_close(struct fwd_xdp_tr *tr);
