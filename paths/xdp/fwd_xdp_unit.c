@@ -5,6 +5,12 @@
  * frame, the reason and XDP action the program must give, and for forwarded
  * frames the exact rewrite (TTL - 1, RFC 1624 checksum, MACs, nothing else).
  * Exit 0 = all rows pass, 1 = a row failed, 77 = BPF not permitted here.
+ *
+ *   fwd-xdp-unit            the LPM-trie program (fwd_xdp_lpm)
+ *   fwd-xdp-unit fib        the same rows through fwd_xdp_fib: needs the
+ *                           interfaces in0 and out1 (with the ports' MACs)
+ *                           in this namespace; installs the route file into
+ *                           its FIB (tests/unit_fib.sh sets this up)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +18,7 @@
 
 #include <linux/bpf.h>
 
+#include "fwd_xdp_fib.h"
 #include "fwd_xdp_testrun.h"
 
 static const char routes[] =
@@ -131,7 +138,7 @@ static const char *check_rewrite(const struct row *r, const uint8_t *in,
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static uint8_t in[2048], out[4096];
 	uint64_t expect[FWD_REASON_MAX] = { 0 };
@@ -143,7 +150,7 @@ int main(void)
 	const char *why;
 	FILE *f;
 	size_t i;
-	int fails = 0, rc;
+	int fails = 0, rc, fib = argc > 1 && !strcmp(argv[1], "fib");
 
 	libbpf_set_print(fwd_xdp_libbpf_print);
 	f = fmemopen((void *)routes, sizeof(routes) - 1, "r");
@@ -152,7 +159,11 @@ int main(void)
 		return 1;
 	}
 	fclose(f);
-	rc = fwd_xdp_tr_open(&tr, t, 0, 0, err, sizeof(err));
+	if (fib && fwd_xdp_fib_install(t, err, sizeof(err))) {
+		fprintf(stderr, "fwd-xdp-unit: %s\n", err);
+		return 1;
+	}
+	rc = fwd_xdp_tr_open(&tr, t, 0, fib, err, sizeof(err));
 	if (rc) {
 		printf("fwd-xdp-unit: %s%s\n", err, rc == FWD_XDP_TR_SKIP ? ": skipped" : "");
 		return rc == FWD_XDP_TR_SKIP ? 77 : 1;
@@ -174,9 +185,9 @@ int main(void)
 			why = check_rewrite(r, in, out, res.out_len);
 		else if (res.out_len != (uint32_t)len || memcmp(in, out, (size_t)len))
 			why = "frame modified although not forwarded";
-		printf("%s %2zu %-42s expect %-12s%s%s\n", why ? "FAIL" : "ok  ", i,
-		       r->desc, fwd_reason_name(r->reason), why ? " got: " : "",
-		       why ? why : "");
+		printf("%s %s %2zu %-42s expect %-12s%s%s\n", why ? "FAIL" : "ok  ",
+		       fib ? "fib" : "lpm", i, r->desc, fwd_reason_name(r->reason),
+		       why ? " got: " : "", why ? why : "");
 		fails += why != NULL;
 	}
 	if (fwd_xdp_read_stats(tr.skel, &st)) {
