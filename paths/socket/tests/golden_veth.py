@@ -1,31 +1,31 @@
 #!/usr/bin/python3
 """golden_veth.py - one golden case through fwd-socket on a veth topology.
 
-  golden_veth.py --fwd-socket BIN --case DIR [--golden-cmp BIN] [--mode M]
-                 [--workers N] [--out DIR] [--keep]
+  golden_veth.py --fwd-socket BIN --routes R --in-port N --in IN.pcap
+                 --out-dir OUT [--mode ring|naive] [--workers N] [--tx mmsg|ring]
+                 [--compare-unordered EXPECTED_DIR]
 
-Builds the case's topology (socktopo.py: one veth pair per port of
-DIR/routes.conf, DUT ends named and addressed as the route file says),
-starts fwd-socket in the DUT namespace with --punt-pcap, captures every
-peer's inbound frames with tcpdump, replays DIR/in.pcap byte for byte into
-the ingress port's peer, waits until fwd-socket has counted every frame,
-stops it with SIGTERM and writes OUT/port<N>.pcap, OUT/punt.pcap and
-OUT/stats.json (its final --json line). Then `golden-cmp DIR/expected OUT`
-decides. Without --golden-cmp the same comparison is made here (frames byte
-for byte in order, counters equal): used only for cases made by mkcase.py
-before the shared tool existed.
+The command run_golden.py runs for the socket path (paths/tests/golden):
+builds the topology (socktopo.py: one veth pair per port of R, DUT ends
+named and addressed as R says), starts fwd-socket in the DUT namespace with
+--punt-pcap, captures every peer's inbound frames with tcpdump, replays
+IN.pcap byte for byte into the ingress port's peer, waits until fwd-socket
+has counted every frame, stops it with SIGTERM and writes OUT/port<N>.pcap,
+OUT/punt.pcap and OUT/stats.json (its final --json line); golden-cmp then
+decides. --compare-unordered compares here instead, each file's frames as a
+multiset: with several workers PACKET_FANOUT spreads flows over threads and
+only the order within a flow is kept.
 
-A case a veth topology cannot carry faithfully exits 77 (skip) and says why;
-it is never reported as passed. Exit 0 pass, 1 difference, 2 set-up error.
+An input a veth topology cannot carry faithfully exits 77 (skip) and says
+why; it is never reported as passed. Exit 0 done (or equal), 1 difference or
+fwd-socket failure, 2 set-up error.
 """
 import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -132,20 +132,17 @@ def compare(expected, out, ports, unordered=False):
 
 
 def run_case(a, out):
-    case = a.case
-    ports, _, _ = socktopo.parse_routes(os.path.join(case, "routes.conf"))
-    with open(os.path.join(case, "in_port")) as f:
-        in_port = int(f.read().strip())
-    in_pcap = os.path.join(case, "in.pcap")
+    ports, _, _ = socktopo.parse_routes(a.routes)
+    in_port, in_pcap = a.in_port, a.in_pcap
     frames = socktopo.read_pcap(in_pcap)
     why = uncarriable(frames)
     if why:
-        print("SKIP %s: %s" % (os.path.basename(case.rstrip("/")), why))
+        print("SKIP: %s" % why)
         return 77
     # every frame must fit the sender's and the DUT's device MTU
     mtu = max([1500] + [len(fr) - 14 for fr in frames] + [p.mtu for p in ports.values()])
     ready = os.path.join(out, "ready")
-    argv = [a.fwd_socket, "--routes", os.path.join(case, "routes.conf"), "--mode", a.mode,
+    argv = [a.fwd_socket, "--routes", a.routes, "--mode", a.mode,
             "--workers", str(a.workers), "--tx", a.tx, "--stats-interval", "0.05", "--json",
             "--punt-pcap", os.path.join(out, "punt.pcap"), "--ready-file", ready]
     with socktopo.Topo(ports, in_port, mtu) as topo:
@@ -185,40 +182,31 @@ def run_case(a, out):
     if seen < len(frames):
         print("note: fwd-socket counted %d of %d frames sent" % (seen, len(frames)))
     print(err.strip())  # fwd-socket's own counters (socket drops, tx errors)
-    expected = os.path.join(case, "expected")
-    if a.golden_cmp:
-        r = subprocess.run([a.golden_cmp, expected, out])
-        return 0 if r.returncode == 0 else 1
-    return compare(expected, out, ports, unordered=a.workers > 1)
+    if a.compare_unordered:
+        return compare(a.compare_unordered, out, ports, unordered=True)
+    return 0
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fwd-socket", required=True)
-    ap.add_argument("--case", required=True)
-    ap.add_argument("--golden-cmp")
+    ap.add_argument("--routes", required=True)
+    ap.add_argument("--in-port", type=int, required=True)
+    ap.add_argument("--in", dest="in_pcap", required=True)
+    ap.add_argument("--out-dir", required=True)
     ap.add_argument("--mode", default="ring", choices=("ring", "naive"))
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--tx", default="mmsg", choices=("mmsg", "ring"))
-    ap.add_argument("--out")
-    ap.add_argument("--keep", action="store_true", help="keep the output directory")
+    ap.add_argument("--compare-unordered", metavar="EXPECTED_DIR")
     a = ap.parse_args()
     socktopo.need_root()
     socktopo.term_to_exit()
-    out = a.out or tempfile.mkdtemp(prefix="fls-golden-")
-    os.makedirs(out, exist_ok=True)
+    os.makedirs(a.out_dir, exist_ok=True)
     try:
-        rc = run_case(a, out)
+        return run_case(a, a.out_dir)
     except (RuntimeError, ValueError, OSError) as e:
         print("ERROR: %s" % e)
-        rc = 2
-    if rc == 0:
-        print("PASS %s (%s)" % (os.path.basename(a.case.rstrip("/")), a.mode))
-    if not a.out and not a.keep:
-        shutil.rmtree(out, ignore_errors=True)
-    elif rc:
-        print("outputs kept in %s" % out)
-    return rc
+        return 2
 
 
 if __name__ == "__main__":
