@@ -35,6 +35,12 @@
  * these types, so tell the compiler they alias anything. */
 #define FWD_MAY_ALIAS __attribute__((may_alias))
 
+/* ... and that they may sit on any 2-byte boundary: the IPv4 header follows
+ * the 14-byte Ethernet header, so with the frame 4-byte aligned (pcap, DPDK
+ * mbufs, XDP) it is not, and its natural alignment of 4 would make every
+ * access undefined behaviour (UBSan: misaligned address). Same layout. */
+#define FWD_HDR_ALIGN __attribute__((packed, aligned(2)))
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define fwd_htons(x) ((__be16)__builtin_bswap16((__u16)(x)))
 #define fwd_ntohs(x) ((__u16)__builtin_bswap16((__u16)(x)))

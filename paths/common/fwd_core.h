@@ -92,7 +92,7 @@ struct fwd_eth {
 	__u8 dst[6];
 	__u8 src[6];
 	__be16 type;
-} FWD_MAY_ALIAS;
+} FWD_MAY_ALIAS FWD_HDR_ALIGN;
 
 /* RFC 791 3.1, without bitfields so that byte order is explicit. */
 struct fwd_ipv4 {
@@ -106,7 +106,7 @@ struct fwd_ipv4 {
 	__sum16 check;
 	__be32 saddr;
 	__be32 daddr;
-} FWD_MAY_ALIAS;
+} FWD_MAY_ALIAS FWD_HDR_ALIGN;
 
 typedef __u16 FWD_MAY_ALIAS fwd_u16_alias;
 
@@ -209,8 +209,8 @@ FWD_INLINE int fwd_martian_dst(__u32 a /* host order */)
 
 /**
  * fwd_parse() - step 1: parse and validate one Ethernet frame.
- * @data, @data_end: the frame, Ethernet header first; data_end is one past
- *                   the last byte (no FCS).
+ * @data, @data_end: the frame, Ethernet header first, on a 2-byte boundary;
+ *                   data_end is one past the last byte (no FCS).
  * @port_mac: the ingress port's own MAC (6 bytes).
  * @p: filled with header pointers and the destination address.
  *
