@@ -464,6 +464,10 @@ static void test_verdict_kinds(void)
 	for (r = 0; r < FWD_REASON_MAX; r++)
 		CHECK((int)fwd_verdict((enum fwd_reason)r) == kinds[r], "fwd_verdict(%s)", reason_str(r));
 	CHECK(sizeof(struct fwd_nexthop) == 16, "struct fwd_nexthop is %zu bytes", sizeof(struct fwd_nexthop));
+	/* header layouts, and usable 14 bytes into a 4-byte aligned frame */
+	CHECK(sizeof(struct fwd_eth) == 14 && sizeof(struct fwd_ipv4) == 20, "header sizes");
+	CHECK(_Alignof(struct fwd_ipv4) <= 2 && _Alignof(struct fwd_eth) <= 2, "header alignment %zu",
+	      (size_t)_Alignof(struct fwd_ipv4));
 }
 
 /* Every reason of FWD_REASONS appears as the expected verdict of some row. */
