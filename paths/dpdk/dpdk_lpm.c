@@ -8,6 +8,21 @@
 
 #include "dpdk_lpm.h"
 
+/*
+ * rte_lpm takes depths 1..32: a default route (/0) becomes 0/1 + 128/1.
+ * Routes are added shortest first (see below), so a real /1 added later
+ * replaces its half, as longest-prefix match wants.
+ */
+static int add(struct rte_lpm *lpm, const struct fwd_route *r)
+{
+	int rc;
+
+	if (r->len)
+		return rte_lpm_add(lpm, r->prefix, r->len, r->nh);
+	rc = rte_lpm_add(lpm, 0, 1, r->nh);
+	return rc ? rc : rte_lpm_add(lpm, 0x80000000u, 1, r->nh);
+}
+
 struct rte_lpm *dpdk_lpm_build(const struct fwd_table *t, int socket,
 			       char *err, size_t errlen)
 {
@@ -17,7 +32,7 @@ struct rte_lpm *dpdk_lpm_build(const struct fwd_table *t, int socket,
 
 	for (i = 0; i < t->nroutes; i++)
 		long_routes += t->routes[i].len > 24;
-	cfg.max_rules = (uint32_t)t->nroutes + 16;
+	cfg.max_rules = (uint32_t)t->nroutes + 16; /* + the split /0 */
 	/* one tbl8 group per prefix longer than /24 at most */
 	cfg.number_tbl8s = (uint32_t)long_routes + 256;
 	lpm = rte_lpm_create("fwd_lpm", socket, &cfg);
@@ -34,7 +49,7 @@ struct rte_lpm *dpdk_lpm_build(const struct fwd_table *t, int socket,
 	for (i = t->nroutes - 1; i >= 0; i--) {
 		const struct fwd_route *r = &t->routes[i];
 
-		rc = rte_lpm_add(lpm, r->prefix, r->len, r->nh);
+		rc = add(lpm, r);
 		if (rc < 0) {
 			char a[16];
 
