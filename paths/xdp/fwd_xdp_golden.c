@@ -4,12 +4,16 @@
  * CASE_DIR/in.pcap through the XDP program with BPF_PROG_RUN (one run per
  * frame, received on port CASE_DIR/in_port), outputs as fwd-ref writes them:
  *
- *   fwd-xdp-golden CASE_DIR OUT_DIR
+ *   fwd-xdp-golden CASE_DIR OUT_DIR [fib]
  *
  * OUT_DIR/port<N>.pcap (forwarded frames as the program rewrote them),
  * OUT_DIR/punt.pcap (punted frames as the program left them: XDP_PASS must
  * not modify), OUT_DIR/stats.json (from the program's own per-CPU counters).
  * Compare with: golden-cmp CASE_DIR/expected OUT_DIR.
+ * "fib": through fwd_xdp_fib instead, after installing routes.conf into the
+ * kernel FIB of the current namespace, whose interfaces must be the route
+ * file's (tests/golden_fib.sh sets that up); frames then enter on in_port's
+ * own interface.
  * Exit 0 on success, 77 when BPF is not permitted here or the case holds a
  * frame shorter than an Ethernet header (no XDP program ever sees one), 1 on
  * errors.
@@ -27,6 +31,7 @@
 #include <pcap/dlt.h>
 #include <pcap/pcap.h>
 
+#include "fwd_xdp_fib.h"
 #include "fwd_xdp_testrun.h"
 
 #define SNAPLEN 65535
@@ -173,10 +178,10 @@ int main(int argc, char **argv)
 	struct outputs o = { 0 };
 	struct fwd_stats st;
 	struct fwd_table *t;
-	int in_port, rc = 1, e;
+	int in_port, rc = 1, e, fib = argc == 4 && !strcmp(argv[3], "fib");
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: fwd-xdp-golden CASE_DIR OUT_DIR\n");
+	if (argc != 3 && !fib) {
+		fprintf(stderr, "usage: fwd-xdp-golden CASE_DIR OUT_DIR [fib]\n");
 		return 2;
 	}
 	libbpf_set_print(fwd_xdp_libbpf_print);
@@ -195,7 +200,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fwd-xdp-golden: %s: %s\n", argv[2], strerror(errno));
 		goto out;
 	}
-	e = fwd_xdp_tr_open(&tr, t, in_port, 0, err, sizeof(err));
+	if (fib && fwd_xdp_fib_install(t, err, sizeof(err))) {
+		fprintf(stderr, "fwd-xdp-golden: %s\n", err);
+		goto out;
+	}
+	e = fwd_xdp_tr_open(&tr, t, in_port, fib, err, sizeof(err));
 	if (e) {
 		fprintf(stderr, "fwd-xdp-golden: %s%s\n", err,
 			e == FWD_XDP_TR_SKIP ? " (skipped: BPF not permitted)" : "");
