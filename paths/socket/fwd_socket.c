@@ -445,8 +445,8 @@ int main(int argc, char **argv)
 	static struct app a = {
 		.cfg = {
 			.mode = SOCK_MODE_RING, .tx = SOCK_TX_MMSG, .workers = 1,
-			.fanout_mode = PACKET_FANOUT_HASH, .block_size = 1 << 18,
-			.block_nr = 16, .block_tov_ms = 1, .tx_frames = 1024,
+			.fanout_mode = PACKET_FANOUT_HASH, .block_size = 1 << 16,
+			.block_nr = 64, .block_tov_ms = 1, .tx_frames = 1024,
 			.qdisc_bypass = 1,
 		},
 	};
