@@ -5,6 +5,8 @@
 # fwd-xdp against the kernel's ip_forward on the same veth topology
 # (integration.sh's, namespaces flx-b*-$$), interleaved trials, 64 B UDP,
 # generator fwd-gen --engine xdp (BPF live frames), sink fwd-sink (XDP).
+# Each round runs the ceiling (generator straight into the sink over its own
+# veth pair), linux and fwd-xdp, in that order.
 # PLACEMENTS: "inline" (default; everything runs on the generator's CPU)
 # and/or "split" (threaded NAPI on the DUT's ingress veth pinned to CPU 1,
 # generator and sink on CPU 0). Prints Mpps at the sink per trial and the
@@ -21,7 +23,7 @@ done
 
 ID=$$
 NG=flx-bgen-$ID ND=flx-bdut-$ID NS=flx-bsnk-$ID
-G0=flb$ID-g0 D0=flb$ID-d0 D1=flb$ID-d1 S0=flb$ID-s0
+G0=flb$ID-g0 D0=flb$ID-d0 D1=flb$ID-d1 S0=flb$ID-s0 GC=flb$ID-gc SC=flb$ID-sc
 MG=02:46:4c:00:20:01 MD0=02:46:4c:00:20:02 MD1=02:46:4c:00:20:03 MS=02:46:4c:00:20:04
 TMP=$(mktemp -d /tmp/flx-bench.XXXXXX)
 PIDS=()
@@ -55,8 +57,10 @@ for ns in "$NG" "$ND" "$NS"; do
 		net.ipv6.conf.default.disable_ipv6=1
 done
 ip link add "$G0" netns "$NG" address $MG type veth peer "$D0" netns "$ND" address $MD0 &&
-ip link add "$D1" netns "$ND" address $MD1 type veth peer "$S0" netns "$NS" address $MS ||
+ip link add "$D1" netns "$ND" address $MD1 type veth peer "$S0" netns "$NS" address $MS &&
+ip link add "$GC" netns "$NG" type veth peer "$SC" netns "$NS" address $MD0 ||
 	die "veth"
+ip -n "$NG" link set "$GC" up && ip -n "$NS" link set "$SC" up &&
 ip -n "$NG" link set "$G0" up && ip -n "$ND" link set "$D0" up &&
 ip -n "$ND" link set "$D1" up && ip -n "$NS" link set "$S0" up || die "link up"
 # NAPI where XDP-redirected frames arrive: d0 (from the live-frames
@@ -95,9 +99,9 @@ placement() { # inline|split
 	fi
 }
 
-# trial PATH: prints "Mpps tx_Mpps"
+# trial PATH (linux|xdp|ceiling): prints "Mpps tx_Mpps"
 trial() {
-	local path=$1 fwd= sink rx dur tx
+	local path=$1 fwd= sink rx dur tx gif=$G0 sif=$S0
 	rm -f "$TMP/ready" "$TMP/sready"
 	if [ "$path" = xdp ]; then
 		ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --json \
@@ -106,12 +110,14 @@ trial() {
 		PIDS+=($fwd)
 		wait_file "$TMP/ready" $fwd || die "fwd-xdp: $(cat "$TMP/xdp.err")"
 	fi
-	ip netns exec "$NS" taskset -c 0 "$FWD_SINK" --dev "$S0" --no-latency --json \
+	# ceiling: the generator straight into the sink, no forwarder
+	[ "$path" = ceiling ] && { gif=$GC; sif=$SC; }
+	ip netns exec "$NS" taskset -c 0 "$FWD_SINK" --dev "$sif" --no-latency --json \
 		--ready-file "$TMP/sready" >"$TMP/sink.json" 2>"$TMP/sink.err" &
 	sink=$!
 	PIDS+=($sink)
 	wait_file "$TMP/sready" $sink || die "fwd-sink: $(cat "$TMP/sink.err")"
-	ip netns exec "$NG" "$FWD_GEN" --dev "$G0" --pcap "$TMP/p64.pcap" --engine xdp \
+	ip netns exec "$NG" "$FWD_GEN" --dev "$gif" --pcap "$TMP/p64.pcap" --engine xdp \
 		--cpu $GEN_CPU --duration "$SECS" --json >"$TMP/gen.json" 2>"$TMP/gen.err" ||
 		die "fwd-gen: $(cat "$TMP/gen.err")"
 	sleep 0.3
@@ -128,7 +134,7 @@ for plc in $PLACEMENTS; do
 	placement "$plc"
 	declare -A res=()
 	for r in $(seq "$ROUNDS"); do
-		for path in linux xdp; do
+		for path in ceiling linux xdp; do
 			read -r mpps tx < <(trial $path)
 			[ -n "${mpps:-}" ] || die "trial $path failed"
 			printf '%-7s %-5s round %d: %6.3f Mpps at the sink (offered %6.3f Mpps)\n' \
@@ -136,12 +142,21 @@ for plc in $PLACEMENTS; do
 			res[$path]="${res[$path]:-} $mpps"
 		done
 	done
-	/usr/bin/python3 - "$plc" "${res[linux]}" "${res[xdp]}" <<'PY'
+	/usr/bin/python3 - "$plc" "${res[ceiling]}" "${res[linux]}" "${res[xdp]}" <<'PY'
 import statistics, sys
-plc, lin, xdp = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
-ml, mx = statistics.median(lin), statistics.median(xdp)
-print(f"{plc}: median linux {ml:.3f} Mpps, fwd-xdp {mx:.3f} Mpps, ratio {mx / ml if ml else float('nan'):.2f}x "
-      f"(ranges linux {min(lin):.3f}-{max(lin):.3f}, xdp {min(xdp):.3f}-{max(xdp):.3f})")
+plc = sys.argv[1]
+ceil, lin, xdp = ([float(x) for x in a.split()] for a in sys.argv[2:5])
+mc, ml, mx = (statistics.median(v) for v in (ceil, lin, xdp))
+print(f"{plc}: median ceiling {mc:.3f}, linux {ml:.3f}, fwd-xdp {mx:.3f} Mpps; "
+      f"xdp/linux {mx / ml if ml else float('nan'):.2f}x "
+      f"(ranges ceiling {min(ceil):.3f}-{max(ceil):.3f}, linux {min(lin):.3f}-{max(lin):.3f}, "
+      f"xdp {min(xdp):.3f}-{max(xdp):.3f})")
+if plc == "inline" and min(mc, ml, mx) > 0:
+    # inline, every stage runs to completion on one core: the forwarder's
+    # marginal cost is 1/rate - 1/ceiling (MACHINE.md)
+    cl, cx = 1e3 / ml - 1e3 / mc, 1e3 / mx - 1e3 / mc
+    print(f"inline: marginal cost per frame: linux {cl:.0f} ns, fwd-xdp {cx:.0f} ns"
+          + (f" ({cl / cx:.1f}x less)" if cx > 0 else ""))
 PY
 	unset res
 done
