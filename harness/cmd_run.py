@@ -58,6 +58,7 @@ class Opt:
         self.settle = cfg["settle"]
         self.flows = cfg["flows"]
         self.gen_engine = cfg["gen_engine"]
+        self.gen_burst = cfg["gen_burst"]
 
 
 class Runner:
@@ -144,12 +145,11 @@ def _block_rfc2544(rc, path, plc, size, rep):
         n[0] += 1
         row = rc.trial(path, plc, size, rate, dur, "rfc2544", f"search{n[0]}", rep)
         achieved = float(row["tx_pps"])
-        if achieved < GEN_SHORTFALL * rate:
-            # The generator did not offer this load: the step says nothing
-            # about the DUT, so it cannot count as a pass.
+        ok = methods.step_passes(float(row["dut_loss"] or 0), tol, rate, achieved,
+                                 GEN_SHORTFALL)
+        if ok is None:
             short[0] += 1
-            return False, achieved
-        return float(row["dut_loss"] or 0) <= tol, achieved
+        return bool(ok), achieved
 
     best, steps = methods.binary_search(one, hi, cfg["rfc2544.resolution"],
                                         cfg["rfc2544.max_iterations"])
@@ -261,37 +261,10 @@ def postprocess(rc):
                 r["note"] = "; ".join(x for x in [r["note"], "within 5 % of the ceiling: "
                                                   "the testbed, not the DUT, limits"] if x)
     rc.csv.rewrite()
-    summary = []
-    keys = []
-    for r in rows:
-        k = (r["path"], r["placement"], r["frame_size"])
-        if k not in keys:
-            keys.append(k)
-    for path, pl, size in keys:
-        mr = [r for r in rows if (r["path"], r["placement"], r["frame_size"]) == (path, pl, size)
-              and r["method"] == "maxrate"]
-        srch = [s for s in rc.searches if (s["path"], s["placement"], s["frame_size"]) == (path, pl, size)]
-        if not mr and not srch:
-            continue
-        m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr])
-        tm, tci, tn = methods.mean_ci([s["throughput_pps"] for s in srch])
-        cm, _, _ = methods.mean_ci([r["cpu_ns_per_pkt"] for r in mr])
-        summary.append({
-            "path": path, "placement": pl, "frame_size": size,
-            "maxrate_pps": _r(m), "maxrate_ci_pps": _r(ci), "maxrate_n": n,
-            "throughput_pps": _r(tm), "throughput_ci_pps": _r(tci), "throughput_n": tn,
-            "cpu_ns_per_pkt": _r(cm),
-            "cpu_method": next((r["cpu_method"] for r in mr if r["cpu_method"]), ""),
-            "generator_limited": int(any(r["generator_limited"] for r in mr) or
-                                     any(s["generator_limited"] for s in srch)),
-        })
+    summary = results.summarize(rows, rc.searches)
     results.write_csv(os.path.join(rc.out_dir, "summary.csv"), summary,
                       results.SUMMARY_COLUMNS)
     return summary
-
-
-def _r(v):
-    return "" if v is None else round(v, 1)
 
 
 def main(args):
@@ -355,15 +328,15 @@ def main(args):
     state.save()
     routes = topo.write_routes(os.path.join(out_dir, "routes.conf"))
     env = Env(build_dir, topo, routes, tmp_dir, state)
-    run = {
-        "run_id": run_id, "status": "running", "started": results.now_iso(),
-        "finished": None, "command": ["fwdlab"] + sys.argv[1:],
-        "suite": cfg, "options": {"prefix": prefix, "build_dir": build_dir,
-                                  "out": out_dir},
-        "environment": results.environment(REPO), "topology": topo.describe(),
-        "ceiling": CEILING_NOTE, "placements": [], "paths": [p.describe() for p in paths],
-        "skipped": skipped, "summary": [], "errors": [],
-    }
+    run = results.new_run(run_id, ["fwdlab"] + sys.argv[1:], cfg,
+                          {"prefix": prefix, "build_dir": build_dir, "out": out_dir},
+                          results.environment(REPO), topo.describe(), CEILING_NOTE,
+                          [p.describe() for p in paths], skipped)
+    import cpu
+    run["background_busy"] = cpu.background(1.0)
+    if max(run["background_busy"].values()) > 0.1:
+        log(f"warning: cores busy before the run: {run['background_busy']} "
+            "(other load: DUT CPU figures and rates will be off)")
     run_json = os.path.join(out_dir, "run.json")
     results.write_json(run_json, run)
 

@@ -59,3 +59,14 @@ def model():
     except OSError:
         pass
     return "unknown"
+
+
+def background(seconds=1.0):
+    """Busy fraction of every core over `seconds` before the run starts
+    (nothing of ours running): on a shared machine other tasks inflate
+    the DUT core's busy share, and this says by how much at most."""
+    import time
+    a = snapshot()
+    time.sleep(seconds)
+    b = snapshot()
+    return {c: round(busy(a, b, c)[0], 3) for c in sorted(a)}

@@ -68,6 +68,16 @@ def binary_search(trial, hi, resolution=0.01, max_iter=12, min_rate=1.0):
     return best, steps
 
 
+def step_passes(loss, tolerance, offered, achieved, shortfall=0.97):
+    """One RFC 2544 search step: True (loss within tolerance), False
+    (too much loss) or None when the generator offered less than
+    shortfall x the load, so the step says nothing about the DUT (the
+    search then treats it as a failure: it never counts as a pass)."""
+    if achieved < shortfall * offered:
+        return None
+    return loss <= tolerance
+
+
 def resolve_load(spec, reference):
     """'100' -> 100 pps; '50%' -> 50 % of reference pps (None if there is
     no reference). Raises ValueError on a malformed spec."""

@@ -69,7 +69,7 @@ class Plot:
 
 
 def _empty(p, msg):
-    p.lines += [f'set label 1 "{msg}" at graph 0.5, graph 0.5 center',
+    p.lines += ["unset logscale", "set format x '%g'",f'set label 1 "{msg}" at graph 0.5, graph 0.5 center',
                 "set xrange [0:1]", "set yrange [0:1]", "unset key"]
     p.plots.append("NaN notitle")
 
@@ -78,7 +78,8 @@ def throughput_vs_size(rows, pdir, run):
     p = Plot(pdir, "throughput_vs_size",
              "Forwarding rate vs frame size (frame size incl. 4 B FCS)")
     p.lines += ['set xlabel "frame size (bytes)"', 'set ylabel "rate at the sink (Mpps)"',
-                "set yrange [0:*]", "set logscale x 2", "set xtics (64,128,256,512,1024,1518)"]
+                "set yrange [0:*]", "set logscale x 2", "set xrange [56:1800]",
+                "set xtics (64,128,256,512,1024,1518)"]
     mr = [r for r in rows if r["method"] == "maxrate"]
     keys = _ordered({_series_key(r) for r in mr})
     multi = len({k[1] for k in keys}) > 1

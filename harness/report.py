@@ -3,7 +3,7 @@ environment), the summary tables, and the plots."""
 import json
 import os
 
-from results import num, read_csv
+from results import num, read_csv, summarize
 
 PLOTS = [("throughput_vs_size", "Forwarding rate vs frame size"),
          ("latency_vs_load", "Latency percentiles vs offered load"),
@@ -34,6 +34,9 @@ def write(out_dir):
         run = {}
     rows = read_csv(os.path.join(out_dir, "results.csv"))
     summary = read_csv(os.path.join(out_dir, "summary.csv"))
+    if not summary:
+        summary = [{k: str(v) for k, v in s.items()}
+                   for s in summarize(rows, run.get("searches") or [])]
     env = run.get("environment", {})
     suite = run.get("suite", {})
     L = [f"# fwdlab run {run.get('run_id', os.path.basename(out_dir))}", ""]

@@ -16,6 +16,7 @@ import subprocess
 import time
 
 import cpu
+import methods
 
 # The issue's exact column list, then ours.
 COLUMNS = ["path", "placement", "frame_size", "offered_pps", "tx_pps", "rx_pps",
@@ -33,8 +34,21 @@ SUMMARY_COLUMNS = ["path", "placement", "frame_size", "maxrate_pps", "maxrate_ci
                    "cpu_ns_per_pkt", "cpu_method", "generator_limited"]
 
 RUN_JSON_KEYS = ("run_id", "status", "started", "finished", "command", "suite",
-                 "options", "environment", "topology", "ceiling", "placements",
-                 "paths", "skipped", "summary", "errors")
+                 "options", "environment", "background_busy", "topology", "ceiling",
+                 "placements", "paths", "skipped", "searches", "summary", "errors")
+
+
+def new_run(run_id, command, suite, options, environment, topology, ceiling,
+            paths, skipped):
+    """The run.json skeleton (every key of RUN_JSON_KEYS), status running."""
+    run = dict.fromkeys(RUN_JSON_KEYS)
+    run.update({"run_id": run_id, "status": "running", "started": now_iso(),
+                "command": command, "suite": suite, "options": options,
+                "environment": environment, "background_busy": {},
+                "topology": topology, "ceiling": ceiling, "placements": [],
+                "paths": paths, "skipped": skipped, "searches": [], "summary": [],
+                "errors": []})
+    return run
 
 
 class CsvLog:
@@ -129,3 +143,44 @@ def write_json(path, data):
 
 def now_iso():
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _r(v):
+    return "" if v is None else round(v, 1)
+
+
+def summarize(rows, searches):
+    """SUMMARY_COLUMNS rows per (path, placement, frame size): max rate
+    (rx pps of maxrate trials) and RFC 2544 throughput (one per search) as
+    mean and 95 % CI half-width, mean CPU ns per packet of the maxrate
+    trials, and whether anything in the group was generator-limited."""
+    keys = []
+    for r in rows:
+        k = (r["path"], r["placement"], str(r["frame_size"]))
+        if k not in keys:
+            keys.append(k)
+    for s in searches:
+        k = (s["path"], s["placement"], str(s["frame_size"]))
+        if k not in keys:
+            keys.append(k)
+    out = []
+    for path, pl, size in keys:
+        mr = [r for r in rows if (r["path"], r["placement"], str(r["frame_size"])) ==
+              (path, pl, size) and r["method"] == "maxrate"]
+        srch = [s for s in searches if (s["path"], s["placement"], str(s["frame_size"])) ==
+                (path, pl, size)]
+        if not mr and not srch:
+            continue
+        m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr])
+        tm, tci, tn = methods.mean_ci([s["throughput_pps"] for s in srch])
+        cm, _, _ = methods.mean_ci([r["cpu_ns_per_pkt"] for r in mr])
+        out.append({
+            "path": path, "placement": pl, "frame_size": size,
+            "maxrate_pps": _r(m), "maxrate_ci_pps": _r(ci), "maxrate_n": n,
+            "throughput_pps": _r(tm), "throughput_ci_pps": _r(tci), "throughput_n": tn,
+            "cpu_ns_per_pkt": _r(cm),
+            "cpu_method": next((r["cpu_method"] for r in mr if r["cpu_method"]), ""),
+            "generator_limited": int(any(str(r["generator_limited"]) == "1" for r in mr) or
+                                     any(s.get("generator_limited") for s in srch)),
+        })
+    return out

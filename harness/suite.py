@@ -21,6 +21,7 @@ KEYS = {
     "settle": (float, 0.3),
     "flows": (int, 1),
     "gen_engine": (str, "xdp"),
+    "gen_burst": (int, 0),
     "loss_tolerance": (float, 0.0),
     "rfc2544.resolution": (float, 0.02),
     "rfc2544.max_iterations": (int, 10),

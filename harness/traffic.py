@@ -59,7 +59,7 @@ class Profiles:
         return self.cache[key]
 
 
-def generate(build_dir, ns, dev, pcap, rate, duration, core, engine):
+def generate(build_dir, ns, dev, pcap, rate, duration, core, engine, burst=0):
     """Send pcap out of dev for duration s at rate pps (0 = flat out).
     Blocks; returns fwd-gen's JSON (sent, tx_pps, duration_s, ...)."""
     argv = ["taskset", "-c", str(core), tool_path(build_dir, "fwd-gen"),
@@ -67,6 +67,8 @@ def generate(build_dir, ns, dev, pcap, rate, duration, core, engine):
             "--duration", f"{duration:g}", "--cpu", str(core), "--json"]
     if engine:
         argv += ["--engine", engine]
+    if burst:
+        argv += ["--burst", str(burst)]
     out = run(argv, ns=ns, timeout=duration + 30)
     return _json_out(out, "fwd-gen")
 

@@ -42,7 +42,7 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
         path.ready(env, handle)
         if ramp > 0:
             traffic.generate(rc.build_dir, gen_ns, gen_dev, pcap, rate, ramp,
-                             plc.gen_core, rc.opt.gen_engine)
+                             plc.gen_core, rc.opt.gen_engine, rc.opt.gen_burst)
         sink = traffic.Sink(rc.build_dir, topo.ns_of(path.sink_if),
                             topo.ifname(path.sink_if), plc.sink_core, hist,
                             os.path.join(env.tmp_dir, "sink.ready"), env.state)
@@ -51,7 +51,7 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
         c0 = counters.read(topo, watch)
         cpu0 = cpu.snapshot()
         g = traffic.generate(rc.build_dir, gen_ns, gen_dev, pcap, rate, duration,
-                             plc.gen_core, rc.opt.gen_engine)
+                             plc.gen_core, rc.opt.gen_engine, rc.opt.gen_burst)
         cpu1 = cpu.snapshot()
         time.sleep(rc.opt.settle)
         res, sink = sink.stop(), None
@@ -109,6 +109,8 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
                                   for k, v in pinned.items()),
         "note": "; ".join(notes),
     }
+    if not fstats:
+        fstats = path.veth_stats(d) or {}
     row.update(stats_summary(fstats))
     rc.raw_counters(tag, d, g, res, fstats)
     return row

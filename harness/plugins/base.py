@@ -10,6 +10,7 @@ not, why), and five steps run by the harness:
   stats(env, h)         its verdict counters now, fwd_stats_json() shaped
   stop(env, h)          after each trial: stop, return the final counters
   unprepare(env)        after the block (undo prepare)
+  veth_stats(d)         optional: counters from the veth deltas (linux)
 
 ProcessPath implements all of them for a forwarder binary that follows
 notes/fwd_cli_contract.md (fwd-xdp, fwd-dpdk, fwd-socket, fwd-kmodctl):
@@ -82,6 +83,12 @@ class Path:
     def unprepare(self, env):
         pass
 
+    def veth_stats(self, d):
+        """Forwarder counters derived from the trial's veth counter deltas
+        d ({suffix: {counter: delta}}), for paths without counters of their
+        own (linux); None otherwise."""
+        return None
+
     def describe(self):
         return {"name": self.name, "description": self.description,
                 "default_placement": self.default_placement,
@@ -101,8 +108,8 @@ def stats_summary(s):
     if not s:
         return {}
     return {"fwd_rx": s.get("rx"), "fwd_forward": s.get("forward"),
-            "fwd_drop": sum((s.get("drop") or {}).values()),
-            "fwd_punt": sum((s.get("punt") or {}).values())}
+            "fwd_drop": sum(s["drop"].values()) if "drop" in s else "",
+            "fwd_punt": sum(s["punt"].values()) if "punt" in s else ""}
 
 
 class _Proc:

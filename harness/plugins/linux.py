@@ -3,7 +3,6 @@ own): addresses, static neighbours and routes installed from the same
 route file the other paths load, with iproute2."""
 from plugins.base import Path
 from util import is_root, run, sh
-import counters
 
 
 def parse_routes(path):
@@ -54,19 +53,12 @@ class Linux(Path):
         sh(" && ".join(cmds), ns=ns)
         self._routes = routes
 
-    def stats(self, env, handle):
-        c = counters.read(env.topo, ["d0", "d1"])
-        return {"rx": c["d0"].get("sys_rx_packets", 0),
-                "forward": c["d1"].get("sys_tx_packets", 0)}
-
-    def start(self, env, plc):
-        return self.stats(env, None)
-
-    def stop(self, env, handle):
-        """Counters over the trial: packets received on port 0, sent on
-        port 1 (the stack's own verdicts are not split by reason)."""
-        now = self.stats(env, None)
-        return {k: now[k] - handle[k] for k in now}
+    def veth_stats(self, d):
+        """Counters over the trial from the veth deltas: packets received
+        on port 0, sent on port 1 (the stack's own verdicts are not split
+        by reason)."""
+        return {"rx": d.get("d0", {}).get("sys_rx_packets", 0),
+                "forward": d.get("d1", {}).get("sys_tx_packets", 0)}
 
     def unprepare(self, env):
         ns = env.topo.ns["dut"]

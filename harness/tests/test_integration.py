@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""Integration test (root): `fwdlab run --suite quick --paths linux,ceiling`
+into a temp dir; the CSV rows must be sane and the plots non-empty; then
+nothing of the run's prefix may be left (namespaces, state file). Also:
+`fwdlab cleanup` removes what a crashed run left behind.
+
+usage: test_integration.py BUILD_DIR. Exit 77 (skip) without root, without
+BPF, or when fwd-gen / fwd-sink are not built."""
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+FWDLAB = os.path.join(HERE, "..", "fwdlab")
+
+
+def skip(why):
+    print(f"SKIP: {why}")
+    sys.exit(77)
+
+
+def fail(why):
+    print(f"FAIL: {why}")
+    sys.exit(1)
+
+
+def netns():
+    return subprocess.run(["ip", "netns", "list"], stdout=subprocess.PIPE,
+                          text=True).stdout
+
+
+def check_rows(rows):
+    if not rows:
+        fail("results.csv has no rows")
+    paths = {r["path"] for r in rows}
+    if paths != {"linux", "ceiling"}:
+        fail(f"paths in results.csv: {paths}")
+    for r in rows:
+        where = f"{r['path']} {r['method']} {r['step']} {r['frame_size']}B"
+        tx, rx = int(r["tx"]), int(r["rx"])
+        if not (tx > 0 and rx > 0 and float(r["tx_pps"]) > 0 and float(r["rx_pps"]) > 0):
+            fail(f"{where}: tx {tx} rx {rx}: expected traffic")
+        if rx > tx:
+            fail(f"{where}: rx {rx} > tx {tx}")
+        loss = float(r["loss"])
+        if not 0.0 <= loss <= 1.0:
+            fail(f"{where}: loss {loss} outside [0, 1]")
+        lat = [float(r[k]) for k in ("lat_p50_ns", "lat_p90_ns", "lat_p99_ns",
+                                     "lat_p999_ns", "lat_max_ns")]
+        if lat != sorted(lat) or lat[0] <= 0:
+            fail(f"{where}: latency percentiles not positive and monotonic: {lat}")
+        if int(r["frame_size"]) not in (64, 1518):
+            fail(f"{where}: unexpected frame size")
+        if r["generator_limited"] not in ("0", "1"):
+            fail(f"{where}: generator_limited {r['generator_limited']!r}")
+        if r["hist"] and not os.path.getsize(os.path.join(OUT, r["hist"])):
+            fail(f"{where}: empty histogram {r['hist']}")
+    methods = {r["method"] for r in rows}
+    for m in ("maxrate", "rfc2544", "latency"):
+        if m not in methods:
+            fail(f"no {m} rows")
+
+
+def check_cleanup_after_crash(prefix):
+    """topo up + a process inside the DUT namespace, as a killed run leaves
+    them; fwdlab cleanup --prefix must remove both."""
+    r = subprocess.run([FWDLAB, "topo", "up", "--prefix", prefix], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode:
+        fail(f"topo up: {r.stderr.strip()}")
+    p = subprocess.Popen(["ip", "netns", "exec", f"{prefix}-dut", "sleep", "60"])
+    subprocess.run([FWDLAB, "cleanup", "--prefix", prefix], check=False)
+    try:
+        p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        fail("cleanup left a process running inside the namespace")
+    if f"{prefix}-" in netns():
+        fail(f"cleanup left namespaces: {netns()}")
+    if os.path.exists(f"/run/fwdlab/{prefix}.json"):
+        fail("cleanup left the state file")
+    try:
+        os.unlink(f"/run/fwdlab/{prefix}-routes.conf")
+    except FileNotFoundError:
+        pass
+
+
+def main():
+    global OUT
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    build = sys.argv[1]
+    if os.geteuid() != 0:
+        skip("needs root (network namespaces, XDP)")
+    if not os.path.exists("/sys/fs/bpf") or not os.path.exists("/proc/sys/net/core/bpf_jit_enable"):
+        skip("no BPF in this kernel")
+    for t in ("fwd-gen", "fwd-sink", "fwd-profile"):
+        if not os.access(os.path.join(build, "traffic", t), os.X_OK):
+            skip(f"traffic/{t} not built in {build}")
+    prefix = f"flq{random.getrandbits(12):03x}"
+    with tempfile.TemporaryDirectory(prefix="fwdlab-it-") as d:
+        OUT = os.path.join(d, "run")
+        r = subprocess.run([FWDLAB, "run", "--suite", "quick", "--paths", "linux,ceiling",
+                            "--out", OUT, "--build-dir", build, "--prefix", prefix],
+                           stderr=subprocess.PIPE, text=True, timeout=600)
+        sys.stderr.write(r.stderr)
+        if f"{prefix}-" in netns():
+            fail(f"namespaces of {prefix} left behind: {netns()}")
+        if os.path.exists(f"/run/fwdlab/{prefix}.json"):
+            fail("state file left behind")
+        if r.returncode != 0:
+            fail(f"fwdlab run exited {r.returncode}")
+        with open(os.path.join(OUT, "results.csv"), newline="") as f:
+            check_rows(list(csv.DictReader(f)))
+        with open(os.path.join(OUT, "run.json")) as f:
+            run = json.load(f)
+        if run["status"] != "ok":
+            fail(f"run.json status {run['status']}: {run.get('errors')}")
+        for k in ("environment", "topology", "placements", "suite", "ceiling"):
+            if not run.get(k):
+                fail(f"run.json: empty {k}")
+        for name in ("throughput_vs_size", "latency_vs_load", "latency_cdf", "cpu_vs_load"):
+            for ext in ("png", "svg"):
+                p = os.path.join(OUT, "plots", f"{name}.{ext}")
+                if not os.path.exists(p) or os.path.getsize(p) == 0:
+                    fail(f"missing or empty {p}")
+        if not os.path.getsize(os.path.join(OUT, "report.md")):
+            fail("empty report.md")
+        with open(os.path.join(OUT, "summary.csv"), newline="") as f:
+            if {r["path"] for r in csv.DictReader(f)} != {"linux", "ceiling"}:
+                fail("summary.csv does not cover linux and ceiling")
+    check_cleanup_after_crash(f"flc{random.getrandbits(12):03x}")
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
