@@ -13,7 +13,8 @@
 # golden-cmp against fwd-ref's output for the same frames, counters from
 # fwd-xdp's --json line. GRO is on for the capture veths: XDP_REDIRECT into
 # a veth is only delivered when its peer has NAPI (MACHINE.md).
-# Bad input: missing interface, bad route file, not root, busy interface,
+# Bad input: missing interface, bad route file, not root, no native XDP
+# (a bridge), busy interface,
 # generic mode, SIGTERM and SIGKILL: a clear error and no XDP left attached.
 # Exit 0 pass, 1 fail, 77 skip (not root, or no scapy / tcpdump).
 set -u
@@ -185,6 +186,17 @@ chmod 755 "$TMP" && chmod 644 "$TMP/routes.conf"
 expect_err "not root" 4 "needs root" \
 	ip netns exec "$ND" setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$FWD_XDP" --routes "$TMP/routes.conf"
+
+# no native XDP: a bridge's driver has no ndo_bpf
+if ip -n "$ND" link add "flx$ID-br" address 02:46:4c:00:10:0b type bridge 2>/dev/null; then
+	ip -n "$ND" link set "flx$ID-br" up
+	printf 'port 0 name flx%s-br mac 02:46:4c:00:10:0b addr 198.18.9.1/24\n' "$ID" >"$TMP/br.conf"
+	expect_err "no native XDP" 6 "no native XDP support; use --mode generic" \
+		ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/br.conf"
+	ip -n "$ND" link del "flx$ID-br"
+else
+	echo "note: no bridge support here, native-XDP refusal not tested"
+fi
 
 # busy: an XDP program already on port 1 -> refused, the other left alone
 ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --ready-file "$TMP/r1" \
