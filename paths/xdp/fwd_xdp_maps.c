@@ -13,6 +13,11 @@
 
 #include "fwd_xdp_maps.h"
 
+_Static_assert(FWD_XDP_MAX_PORTS == FWD_MAX_PORTS,
+	       "DEVMAP size (fwd_xdp.h) must match the route file's port limit");
+_Static_assert(FWD_MAX_PORTS <= FWD_XDP_IFX_SLOTS,
+	       "every port needs its own ingress slot");
+
 int fwd_xdp_verbose;
 
 int fwd_xdp_libbpf_print(enum libbpf_print_level level, const char *fmt,
