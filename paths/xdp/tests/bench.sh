@@ -6,7 +6,7 @@
 # (integration.sh's, namespaces flx-b*-$$), interleaved trials, 64 B UDP,
 # generator fwd-gen --engine xdp (BPF live frames), sink fwd-sink (XDP).
 # Each round runs the ceiling (generator straight into the sink over its own
-# veth pair), linux and fwd-xdp, in that order.
+# veth pair), linux, fwd-xdp (LPM trie) and fwd-xdp --lookup fib, in turn.
 # PLACEMENTS: "inline" (default; everything runs on the generator's CPU)
 # and/or "split" (threaded NAPI on the DUT's ingress veth pinned to CPU 1,
 # generator and sink on CPU 0). Prints Mpps at the sink per trial and the
@@ -103,8 +103,10 @@ placement() { # inline|split
 trial() {
 	local path=$1 fwd= sink rx dur tx gif=$G0 sif=$S0
 	rm -f "$TMP/ready" "$TMP/sready"
-	if [ "$path" = xdp ]; then
+	if [ "$path" = xdp ] || [ "$path" = xdpfib ]; then
+		# xdpfib: bpf_fib_lookup on the FIB the linux set-up installed
 		ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --json \
+			$([ "$path" = xdpfib ] && echo --lookup fib --no-fib-install) \
 			--ready-file "$TMP/ready" >"$TMP/xdp.json" 2>"$TMP/xdp.err" &
 		fwd=$!
 		PIDS+=($fwd)
@@ -134,29 +136,31 @@ for plc in $PLACEMENTS; do
 	placement "$plc"
 	declare -A res=()
 	for r in $(seq "$ROUNDS"); do
-		for path in ceiling linux xdp; do
+		for path in ceiling linux xdp xdpfib; do
 			read -r mpps tx < <(trial $path)
 			[ -n "${mpps:-}" ] || die "trial $path failed"
-			printf '%-7s %-5s round %d: %6.3f Mpps at the sink (offered %6.3f Mpps)\n' \
+			printf '%-7s %-7s round %d: %6.3f Mpps at the sink (offered %6.3f Mpps)\n' \
 				"$plc" "$path" "$r" "$mpps" "$tx"
 			res[$path]="${res[$path]:-} $mpps"
 		done
 	done
-	/usr/bin/python3 - "$plc" "${res[ceiling]}" "${res[linux]}" "${res[xdp]}" <<'PY'
+	/usr/bin/python3 - "$plc" "${res[ceiling]}" "${res[linux]}" "${res[xdp]}" "${res[xdpfib]}" <<'PY'
 import statistics, sys
 plc = sys.argv[1]
-ceil, lin, xdp = ([float(x) for x in a.split()] for a in sys.argv[2:5])
-mc, ml, mx = (statistics.median(v) for v in (ceil, lin, xdp))
-print(f"{plc}: median ceiling {mc:.3f}, linux {ml:.3f}, fwd-xdp {mx:.3f} Mpps; "
-      f"xdp/linux {mx / ml if ml else float('nan'):.2f}x "
-      f"(ranges ceiling {min(ceil):.3f}-{max(ceil):.3f}, linux {min(lin):.3f}-{max(lin):.3f}, "
-      f"xdp {min(xdp):.3f}-{max(xdp):.3f})")
-if plc == "inline" and min(mc, ml, mx) > 0:
-    # inline, every stage runs to completion on one core: the forwarder's
+names = ["ceiling", "linux", "xdp", "xdpfib"]
+vals = {n: [float(x) for x in a.split()] for n, a in zip(names, sys.argv[2:6])}
+med = {n: statistics.median(v) for n, v in vals.items()}
+print(f"{plc}: median Mpps " + ", ".join(f"{n} {med[n]:.3f} ({min(vals[n]):.3f}-{max(vals[n]):.3f})"
+                                         for n in names))
+if med["linux"] > 0:
+    print(f"{plc}: xdp/linux {med['xdp'] / med['linux']:.2f}x, "
+          f"xdpfib/linux {med['xdpfib'] / med['linux']:.2f}x")
+if plc == "inline" and min(med.values()) > 0:
+    # inline, every stage runs to completion on one core: a forwarder's
     # marginal cost is 1/rate - 1/ceiling (MACHINE.md)
-    cl, cx = 1e3 / ml - 1e3 / mc, 1e3 / mx - 1e3 / mc
-    print(f"inline: marginal cost per frame: linux {cl:.0f} ns, fwd-xdp {cx:.0f} ns"
-          + (f" ({cl / cx:.1f}x less)" if cx > 0 else ""))
+    cost = {n: 1e3 / med[n] - 1e3 / med["ceiling"] for n in names[1:]}
+    print("inline: marginal cost per frame: " +
+          ", ".join(f"{n} {c:.0f} ns" for n, c in cost.items()))
 PY
 	unset res
 done
