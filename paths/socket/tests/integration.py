@@ -131,6 +131,62 @@ def signals(a, tmp, topo, routes):
               "exit %s, stdout %r, stderr %r" % (p.returncode, out, err))
 
 
+def kernel_semantics(a, tmp, topo, routes):
+    """With the route file's addresses on the DUT ports (a real router), check
+    what README.md says the kernel does beside fwd-socket: a forwarded frame
+    leaves exactly once, a punted ping to the router is answered by the
+    kernel, a TTL-1 transit datagram gets no ICMP Time Exceeded (forwarding
+    is off), nothing else comes back."""
+    from scapy.layers.inet import IP, UDP, ICMP
+    from scapy.layers.l2 import Ether
+    dut = topo.ns["dut"]
+    socktopo.run(["ip", "-n", dut, "addr", "add", "198.18.0.1/24", "dev", "p0"])
+    socktopo.run(["ip", "-n", dut, "addr", "add", "198.18.1.1/24", "dev", "p1"])
+    socktopo.run(["ip", "-n", dut, "neigh", "replace", "198.18.0.2", "lladdr",
+                  "02:0a:00:00:00:02", "dev", "p0", "nud", "permanent"])
+    src, p0 = "02:0a:00:00:00:02", "02:00:00:00:00:10"
+    frames = [bytes(Ether(src=src, dst=p0) / IP(src="198.18.0.2", dst="198.19.1.1") / UDP()),
+              bytes(Ether(src=src, dst=p0) / IP(src="198.18.0.2", dst="198.18.0.1") /
+                    ICMP(id=7, seq=1)),
+              bytes(Ether(src=src, dst=p0) / IP(src="198.18.0.2", dst="198.19.1.2", ttl=1) / UDP())]
+    pcap = os.path.join(tmp, "sem.pcap")
+    socktopo.write_pcap(pcap, frames)
+    ready = os.path.join(tmp, "sem.ready")
+    p = subprocess.Popen(topo.exec_cmd("dut", [a.fwd_socket, "--routes", routes, "--json",
+                                               "--ready-file", ready]),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    caps = {}
+    try:
+        end = time.time() + 10
+        while not os.path.exists(ready) and time.time() < end and p.poll() is None:
+            time.sleep(0.02)
+        for num in (0, 1, 2):
+            ns, ifn = topo.peer[num]
+            caps[num] = socktopo.Capture(ns, ifn, os.path.join(tmp, "sem%d.pcap" % num))
+        socktopo.run(topo.exec_cmd("gen", ["/usr/bin/python3", os.path.join(HERE, "socktopo.py"),
+                                           "replay", topo.peer[0][1], pcap]))
+        time.sleep(1.0)
+    finally:
+        for c in caps.values():
+            c.stop()
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=10)
+        for a_ in ("198.18.0.1/24 dev p0", "198.18.1.1/24 dev p1"):
+            socktopo.run(["ip", "-n", dut, "addr", "del"] + a_.split(), check=False)
+    back = [Ether(f) for f in socktopo.read_pcap(os.path.join(tmp, "sem0.pcap"))]
+    out1 = socktopo.read_pcap(os.path.join(tmp, "sem1.pcap"))
+    replies = [f for f in back if f.haslayer(ICMP) and f[ICMP].type == 0 and f[ICMP].id == 7]
+    exceeded = [f for f in back if f.haslayer(ICMP) and f[ICMP].type == 11]
+    check(len(out1) == 1 and Ether(out1[0])[IP].dst == "198.19.1.1" and Ether(out1[0])[IP].ttl == 63,
+          "forwarded frame leaves exactly once (kernel forwarding off)",
+          "port 1 got %d frames" % len(out1))
+    check(len(replies) == 1, "punted ping to the router's address answered by the kernel",
+          "back on port 0: %s" % [f.summary() for f in back])
+    check(not exceeded and len(back) == 1,
+          "TTL 1 transit: no ICMP Time Exceeded (documented), nothing else sent back",
+          "back on port 0: %s" % [f.summary() for f in back])
+
+
 def traffic(a, tmp):
     """Several workers (PACKET_FANOUT), both TX methods, both modes, vs fwd-ref."""
     case = os.path.join(tmp, "case")
@@ -175,6 +231,7 @@ def main():
             bad_input(a, tmp, topo, routes)
             forwarding_on(a, topo, routes)
             signals(a, tmp, topo, routes)
+            kernel_semantics(a, tmp, topo, routes)
         traffic(a, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
