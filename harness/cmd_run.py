@@ -78,6 +78,7 @@ class Runner:
         self.searches = []
         self.placements = {}
         self.errors = []
+        self.warnings = []
 
     def raw_counters(self, tag, d, g, res, fstats):
         self.counters_f.write(json.dumps({"trial": tag, "veth_delta": d, "gen": g,
@@ -85,14 +86,22 @@ class Runner:
         self.counters_f.flush()
 
     def trial(self, path, plc, size, rate, duration, method, step, rep):
-        row = run_trial(self, path, plc, size, rate, duration, method, step, rep)
+        try:
+            row = run_trial(self, path, plc, size, rate, duration, method, step, rep)
+        except HarnessError as e:
+            # One retry: a transient tool failure must not cost a whole path.
+            log(f"{path.name} {plc.name} {size}B {method} {step}: {e}: retrying once")
+            self.warnings.append({"path": path.name, "placement": plc.name,
+                                  "frame_size": size, "method": method, "step": step,
+                                  "error": str(e), "retried": True})
+            row = run_trial(self, path, plc, size, rate, duration, method, step, rep)
         self.csv.add(row)
         self.done += 1
         el = time.monotonic() - self.t0
         eta = el / self.done * max(0, self.total - self.done)
-        load = "max" if not rate else f"{rate / 1e6:.3f} Mpps"
+        load = "max" if not rate else _rate(rate)
         log(f"trial {self.done}/{self.total} {path.name} {plc.name} {size}B {method} "
-            f"{step} @ {load}: rx {float(row['rx_pps']) / 1e6:.3f} Mpps, loss "
+            f"{step} @ {load}: rx {_rate(float(row['rx_pps'] or 0))}, loss "
             f"{float(row['loss'] or 0) * 100:.2f}%{' [gen-limited]' if row['generator_limited'] else ''}"
             f" | elapsed {_hms(el)} ETA {_hms(eta)}")
         return row
@@ -114,6 +123,15 @@ class Runner:
         v = [s["throughput_pps"] for s in self.searches if s["path"] == path
              and s["placement"] == placement and s["frame_size"] == size]
         return sum(v) / len(v) if v else None
+
+
+def _rate(pps):
+    """pps as a short human string (Mpps / kpps / pps)."""
+    if pps >= 1e6:
+        return f"{pps / 1e6:.3f} Mpps"
+    if pps >= 1e3:
+        return f"{pps / 1e3:.1f} kpps"
+    return f"{pps:.0f} pps"
 
 
 def _hms(s):
@@ -334,6 +352,7 @@ def main(args):
                           [p.describe() for p in paths], skipped)
     import cpu
     run["background_busy"] = cpu.background(1.0)
+    run["cpu_probe"] = cpu.probe()
     if max(run["background_busy"].values()) > 0.1:
         log(f"warning: cores busy before the run: {run['background_busy']} "
             "(other load: DUT CPU figures and rates will be off)")
@@ -401,6 +420,7 @@ def main(args):
             run["searches"] = rc.searches
             run["placements"] = list(rc.placements.values())
             run["errors"] = rc.errors
+            run["warnings"] = rc.warnings
         run["status"] = status
         run["finished"] = results.now_iso()
         results.write_json(run_json, run)

@@ -70,3 +70,75 @@ def background(seconds=1.0):
     time.sleep(seconds)
     b = snapshot()
     return {c: round(busy(a, b, c)[0], 3) for c in sorted(a)}
+
+
+def _spin(shm_name, rounds, core, deadline):
+    """Echo side of the ping-pong probe: wait for an odd value, write it + 1."""
+    import time
+    from multiprocessing import shared_memory
+    os.sched_setaffinity(0, {core})
+    m = shared_memory.SharedMemory(name=shm_name)
+    try:
+        b = m.buf
+        for i in range(rounds):
+            want = 2 * i + 1
+            while b[0] != want % 256:
+                if time.monotonic() > deadline:
+                    return
+            b[0] = (want + 1) % 256
+    finally:
+        m.close()
+
+
+def probe(rounds=2000, timeout=2.0):
+    """A small host-speed record for run.json (MACHINE.md: figures move
+    with the host): ns per iteration of a Python loop on each core, and
+    the round trip of a shared-memory ping-pong between cores 0 and 1
+    (cache-line hand-off plus interpreter overhead: compare between runs,
+    not with C numbers). None where it could not be measured."""
+    import multiprocessing
+    import time
+    from multiprocessing import shared_memory
+    out = {"loop_ns": {}, "pingpong_ns": None}
+    old = os.sched_getaffinity(0)
+    try:
+        for c in sorted(old):
+            os.sched_setaffinity(0, {c})
+            t = time.perf_counter_ns()
+            for _ in range(200000):
+                pass
+            out["loop_ns"][c] = round((time.perf_counter_ns() - t) / 200000, 1)
+        if len(old) < 2:
+            return out
+        m = shared_memory.SharedMemory(create=True, size=8)
+        try:
+            m.buf[0] = 0
+            deadline = time.monotonic() + timeout
+            ctx = multiprocessing.get_context("fork")
+            p = ctx.Process(target=_spin, args=(m.name, rounds, 1, deadline))
+            p.start()
+            os.sched_setaffinity(0, {0})
+            b = m.buf
+            t = time.perf_counter_ns()
+            done = 0
+            for i in range(rounds):
+                b[0] = (2 * i + 1) % 256
+                while b[0] != (2 * i + 2) % 256:
+                    if time.monotonic() > deadline:
+                        break
+                else:
+                    done += 1
+                    continue
+                break
+            el = time.perf_counter_ns() - t
+            p.join(timeout)
+            if p.is_alive():
+                p.kill()
+            if done == rounds:
+                out["pingpong_ns"] = round(el / rounds, 1)
+        finally:
+            m.close()
+            m.unlink()
+    finally:
+        os.sched_setaffinity(0, old)
+    return out

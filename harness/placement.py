@@ -67,10 +67,12 @@ class Placement:
         self.name = check(name)
         self.topo = topo
         self.cfg = dict(PLACEMENTS[name])
-        if ingress == sink and name == "split-napi0":
-            # No forwarder (the ceiling): nothing runs on core 1, which
-            # makes split-napi0 the same as inline.
-            self.cfg["dut_core"] = None
+        if ingress == sink:
+            # No forwarder (the ceiling): no application to place, and in
+            # split-napi0 nothing runs on core 1 (the same as inline).
+            self.cfg["app_core"] = None
+            if name == "split-napi0":
+                self.cfg["dut_core"] = None
         self.ingress = ingress
         self.sink = sink
         self.rps = rps
@@ -78,6 +80,8 @@ class Placement:
         self.rps_mask = 0
         self.last_pinned = {}
         need = max(v for v in self.cfg.values() if v is not None) + 1
+        if self.cfg["app_core"] is None:
+            self.cfg["app_core_unused"] = True
         if ncpus() < need:
             raise HarnessError(f"placement {name} needs {need} CPUs, this machine has {ncpus()}")
 

@@ -83,6 +83,9 @@ def throughput_vs_size(rows, pdir, run):
     mr = [r for r in rows if r["method"] == "maxrate"]
     keys = _ordered({_series_key(r) for r in mr})
     multi = len({k[1] for k in keys}) > 1
+    srch = run.get("searches") or []
+    if len({r["frame_size"] for r in mr} | {str(x["frame_size"]) for x in srch}) == 1:
+        return _rate_bars(p, mr, srch, keys, multi)
     idx = 0
     for k in keys:
         sizes = sorted({int(r["frame_size"]) for r in mr if _series_key(r) == k})
@@ -95,7 +98,6 @@ def throughput_vs_size(rows, pdir, run):
         f = p.data(f"max-{k[0]}-{k[1]}", pts)
         p.plots.append(f"'{f}' using 1:2:3 with yerrorlines lw 2 pt 7 lc {idx} "
                        f"title '{_esc(_label(*k, multi))} max rate'")
-    srch = run.get("searches") or []
     skeys = _ordered({(s["path"], s["placement"]) for s in srch})
     idx = 0
     for k in keys:
@@ -117,17 +119,48 @@ def throughput_vs_size(rows, pdir, run):
     return p
 
 
+def _rate_bars(p, mr, srch, keys, multi):
+    """One frame size only: a bar per path (max rate, 95 % CI bars) and
+    the RFC 2544 throughput as a point on it."""
+    size = (mr[0]["frame_size"] if mr else srch[0]["frame_size"])
+    p.title = f"Forwarding rate at {size} B frames (incl. FCS), mean and 95 % CI"
+    p.lines = ['set ylabel "rate at the sink (Mpps)"', "set yrange [0:*]",
+               "set style fill solid 0.5 border -1", "set boxwidth 0.6",
+               "set xtics nomirror", "set xrange [-0.6:*]", "set key outside right top box"]
+    pts = []
+    for i, k in enumerate(keys):
+        m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr if _series_key(r) == k])
+        t, tci, tn = methods.mean_ci([x["throughput_pps"] for x in srch
+                                      if (x["path"], x["placement"]) == k])
+        pts.append((f'"{_esc(_label(*k, multi))}"', (m or 0) / 1e6, (ci or 0) / 1e6,
+                    "?" if t is None else t / 1e6, (tci or 0) / 1e6, i + 1))
+    f = p.data("bars", pts)
+    p.lines[0] = 'set ylabel "max forwarding rate at the sink (Mpps)"'
+    p.plots.append(f"'{f}' using 0:2:6:xtic(1) with boxes lc variable notitle")
+    p.plots.append(f"'{f}' using 0:2:3 with yerrorbars lc black pt 0 notitle")
+    if srch:
+        p.plots.append(f"'{f}' using 0:4:5 with yerrorbars lc black pt 7 ps 1.2 "
+                       "title 'RFC 2544 zero-loss throughput'")
+    return p
+
+
 def latency_vs_load(rows, pdir, run):
-    p = Plot(pdir, "latency_vs_load", "One-way latency vs offered load (p50 solid, p99 dashed)")
-    p.lines += ['set xlabel "offered load (pps)"', 'set ylabel "latency (ns)"',
+    p = Plot(pdir, "latency_vs_load",
+             "One-way latency vs offered load (p50 solid, p99 dashed; mean over trials)")
+    p.lines += ['set xlabel "offered load (pps, as sent by the generator)"', 'set ylabel "latency (ns)"',
                 "set logscale x 10", "set logscale y 10", "set format x '10^{%T}'"]
     lat = [r for r in rows if r["method"] == "latency" and num(r["lat_p50_ns"]) is not None]
     keys = _ordered({_series_key(r) for r in lat})
     multi = len({k[1] for k in keys}) > 1
     for i, k in enumerate(keys, 1):
         pts = []
-        for r in sorted((r for r in lat if _series_key(r) == k), key=lambda r: float(r["tx_pps"])):
-            pts.append((float(r["tx_pps"]), r["lat_p50_ns"], r["lat_p99_ns"]))
+        mine = [r for r in lat if _series_key(r) == k]
+        for step in {r["step"] for r in mine}:
+            rs = [r for r in mine if r["step"] == step]
+            # one point per load: means over the trials at that load
+            pts.append(tuple(methods.mean_ci([r[c] for r in rs])[0]
+                             for c in ("tx_pps", "lat_p50_ns", "lat_p99_ns")))
+        pts.sort()
         f = p.data(f"{k[0]}-{k[1]}", pts)
         p.plots.append(f"'{f}' using 1:2 with linespoints lw 2 pt 7 lc {i} "
                        f"title '{_esc(_label(*k, multi))} p50'")

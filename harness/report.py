@@ -51,7 +51,19 @@ def write(out_dir):
           f"{' (dirty)' if env.get('git_dirty') else ''}",
           f"- versions: DPDK {env.get('dpdk')}, libbpf {env.get('libbpf')}, libxdp "
           f"{env.get('libxdp')}, {env.get('clang')}, {env.get('gcc')}",
-          f"- ceiling: {run.get('ceiling', '?')}", ""]
+          f"- ceiling: {run.get('ceiling', '?')}"]
+    bg = run.get("background_busy") or {}
+    if bg:
+        busy = max(bg.values())
+        L.append(f"- cores busy before the run (other load): "
+                 + ", ".join(f"core {c} {v * 100:.0f} %" for c, v in bg.items())
+                 + (" — **a shared/busy machine: rates and CPU figures are rough**"
+                    if busy > 0.1 else ""))
+    pr = run.get("cpu_probe") or {}
+    if pr:
+        L.append(f"- CPU probe: loop {pr.get('loop_ns')} ns/iteration per core, "
+                 f"core 0 ↔ 1 round trip {pr.get('pingpong_ns')} ns")
+    L.append("")
     L += ["## Placement", "",
           "| path | placement | generator core | sink core | app core | DUT core | threaded NAPI (iface: core) | RPS |",
           "|---|---|---|---|---|---|---|---|"]
@@ -63,7 +75,7 @@ def write(out_dir):
                         if v not in ("0", "")) or "off"
         for p in _paths_in(rows, name, seen, key_pl):
             L.append(f"| {p} | {name} | {key_pl.get('gen_core')} | {key_pl.get('sink_core')} "
-                     f"| {key_pl.get('app_core')} | {key_pl.get('dut_core') if key_pl.get('dut_core') is not None else 'shared (inline)'} "
+                     f"| {_core(key_pl.get('app_core'), 'none')} | {_core(key_pl.get('dut_core'), 'none (no DUT)' if p == 'ceiling' else 'shared (inline)')} "
                      f"| {thr} | {rps} |")
     L.append("")
     if run.get("skipped"):
@@ -74,6 +86,11 @@ def write(out_dir):
         L += ["## Errors", ""]
         L += [f"- **{e['path']}** ({e['method']}, {e['placement']}, {e['frame_size']} B): "
               f"{e['error']}" for e in run["errors"]]
+        L.append("")
+    if run.get("warnings"):
+        L += ["## Retried trials", ""]
+        L += [f"- {w['path']} ({w['method']} {w['step']}, {w['placement']}, "
+              f"{w['frame_size']} B): {w['error']}" for w in run["warnings"]]
         L.append("")
     L += ["## Summary", "",
           "Rates are frames per second received at the sink (mean ± 95 % CI over trials). "
@@ -120,6 +137,10 @@ def write(out_dir):
     with open(path, "w") as f:
         f.write("\n".join(L))
     return path
+
+
+def _core(v, none):
+    return none if v is None else v
 
 
 def _paths_in(rows, placement, seen, desc):

@@ -34,8 +34,9 @@ SUMMARY_COLUMNS = ["path", "placement", "frame_size", "maxrate_pps", "maxrate_ci
                    "cpu_ns_per_pkt", "cpu_method", "generator_limited"]
 
 RUN_JSON_KEYS = ("run_id", "status", "started", "finished", "command", "suite",
-                 "options", "environment", "background_busy", "topology", "ceiling",
-                 "placements", "paths", "skipped", "searches", "summary", "errors")
+                 "options", "environment", "background_busy", "cpu_probe", "topology", "ceiling",
+                 "placements", "paths", "skipped", "searches", "summary", "errors",
+                 "warnings")
 
 
 def new_run(run_id, command, suite, options, environment, topology, ceiling,
@@ -44,10 +45,10 @@ def new_run(run_id, command, suite, options, environment, topology, ceiling,
     run = dict.fromkeys(RUN_JSON_KEYS)
     run.update({"run_id": run_id, "status": "running", "started": now_iso(),
                 "command": command, "suite": suite, "options": options,
-                "environment": environment, "background_busy": {},
+                "environment": environment, "background_busy": {}, "cpu_probe": {},
                 "topology": topology, "ceiling": ceiling, "placements": [],
                 "paths": paths, "skipped": skipped, "searches": [], "summary": [],
-                "errors": []})
+                "errors": [], "warnings": []})
     return run
 
 

@@ -9,6 +9,7 @@ deletes an interface or namespace it did not create.
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -162,6 +163,12 @@ def teardown(state):
         else:
             run(["umount", m], check=False)
         state.remove("mounts", m)
+    # the run's scratch directory and `topo up`'s route file
+    shutil.rmtree(os.path.join(STATE_DIR, f"{state.prefix}.d"), ignore_errors=True)
+    try:
+        os.unlink(os.path.join(STATE_DIR, f"{state.prefix}-routes.conf"))
+    except FileNotFoundError:
+        pass
     if problems == 0:
         try:
             os.unlink(state.path)
