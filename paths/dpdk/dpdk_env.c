@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_ethdev.h>
+
 #include "dpdk_env.h"
 
 int dpdk_env_split(int argc, char **argv)
@@ -85,6 +87,35 @@ int dpdk_env_check_memory(int n, char **argv, char *err, size_t errlen)
 		snprintf(err, errlen,
 			 "hugepages are reserved but no hugetlbfs is mounted: pass --in-memory to the EAL");
 		return -1;
+	}
+	return 0;
+}
+
+int dpdk_env_check_vdevs(int n, char **argv, char *err, size_t errlen)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	uint16_t id;
+	const char *v;
+	size_t len;
+	int i;
+
+	for (i = 1; i < n; i++) {
+		if (!strcmp(argv[i], "--vdev") && i + 1 < n)
+			v = argv[++i];
+		else if (!strncmp(argv[i], "--vdev=", 7))
+			v = argv[i] + 7;
+		else
+			continue;
+		len = strcspn(v, ",");
+		if (strncmp(v, "net_", 4) || len >= sizeof(name))
+			continue;
+		memcpy(name, v, len);
+		name[len] = '\0';
+		if (rte_eth_dev_get_port_by_name(name, &id)) {
+			snprintf(err, errlen, "--vdev %s did not become a port (missing interface? see the EAL lines above)",
+				 name);
+			return -1;
+		}
 	}
 	return 0;
 }

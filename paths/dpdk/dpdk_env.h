@@ -23,4 +23,12 @@ int dpdk_env_split(int argc, char **argv);
  */
 int dpdk_env_check_memory(int n, char **argv, char *err, size_t errlen);
 
+/**
+ * dpdk_env_check_vdevs() - after rte_eal_init(): every "--vdev net_..." of
+ * the EAL args @argv[1..n-1] became an ethdev port. The EAL only logs a
+ * failed probe (missing interface, no AF_XDP) and carries on, which would
+ * shift the default port numbering. Returns 0, or -1 with one line in @err.
+ */
+int dpdk_env_check_vdevs(int n, char **argv, char *err, size_t errlen);
+
 #endif /* DPDK_ENV_H */

@@ -384,6 +384,11 @@ int main(int argc, char **argv)
 	if (dpdk_eal_init(split, argv))
 		return DPDK_EXIT_ENV;
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	if (dpdk_env_check_vdevs(split, argv, err, sizeof(err))) {
+		fprintf(stderr, "fwd-dpdk: %s\n", err);
+		rte_eal_cleanup();
+		return DPDK_EXIT_ENV;
+	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	a->hz = rte_get_tsc_hz();

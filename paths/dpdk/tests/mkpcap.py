@@ -3,7 +3,7 @@
 """mkpcap.py - frames for fwd-dpdk's own tests and benchmarks (scapy).
 
   mkpcap.py mixed OUT.pcap ROUTER_MAC     one frame of every verdict, plus
-                                          forwarded frames to every route
+          [--repeat K]                    forwarded frames to every route
   mkpcap.py flows OUT.pcap ROUTER_MAC N   N 60-byte UDP frames (64 B on the
           [--size BYTES] [--dst-net A.B]  wire with FCS) to A.B.x.y, N flows
   mkpcap.py empty OUT.pcap                an Ethernet pcap with no frames
@@ -59,6 +59,7 @@ def main():
     ap.add_argument("n", nargs="?", type=int, default=1)
     ap.add_argument("--size", type=int, default=60)
     ap.add_argument("--dst-net", default="198.19")
+    ap.add_argument("--repeat", type=int, default=1, help="mixed: repeat the set")
     a = ap.parse_args()
     if a.kind == "empty":
         PcapWriter(a.out, linktype=1, sync=True).close()
@@ -66,7 +67,7 @@ def main():
     if not a.mac:
         ap.error("ROUTER_MAC is required")
     if a.kind == "mixed":
-        frames = mixed(a.mac)
+        frames = mixed(a.mac) * a.repeat
     else:
         frames = [udp(a.mac, "%s.%d.%d" % (a.dst_net, (i >> 8) & 0x7f, (i & 0xff) or 1),
                       size=a.size) for i in range(a.n)]
