@@ -12,8 +12,13 @@
  *       Prints "sent N skipped M".
  *
  *   fkm-pcap capture --if IF --out OUT.pcap [--ready-file P]
- *       Records frames received on IF (direction in, libpcap) until
- *       SIGINT/SIGTERM.
+ *       Records frames received on IF (not those sent from it) until
+ *       SIGINT/SIGTERM: an ETH_P_ALL AF_PACKET socket with an 8 MiB
+ *       buffer, VLAN tags restored from PACKET_AUXDATA; fails if the
+ *       kernel dropped any frame for it.
+ *
+ *   fkm-pcap vlan-count --in FILE.pcap
+ *       Prints how many frames carry an 802.1Q / 802.1ad tag.
  *
  *   fkm-pcap capture --after-hook --protos-from IN.pcap --if IF --out OUT.pcap
  *       Records the frames that the ingress hooks let through to the stack
@@ -68,6 +73,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: fkm-pcap replay --if IF --in IN.pcap [--sent SENT.pcap] [--cpu N]\n"
 		"       fkm-pcap capture --if IF --out OUT.pcap [--ready-file P]\n"
+		"       fkm-pcap vlan-count --in FILE.pcap\n"
 		"                        [--after-hook --protos-from IN.pcap]\n");
 	return 2;
 }
@@ -165,60 +171,6 @@ out:
 	return rc;
 }
 
-static void dump_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *d)
-{
-	pcap_dump(user, h, d);
-}
-
-/* libpcap capture, direction in, until a signal. */
-static int capture_all(const struct opts *o)
-{
-	char errbuf[PCAP_ERRBUF_SIZE];
-	pcap_dumper_t *dump = NULL;
-	struct pollfd pfd;
-	pcap_t *pc;
-	int rc = 1;
-
-	pc = pcap_create(o->ifname, errbuf);
-	if (!pc) {
-		fprintf(stderr, "fkm-pcap: %s\n", errbuf);
-		return 1;
-	}
-	if (pcap_set_snaplen(pc, SNAPLEN) || pcap_set_immediate_mode(pc, 1) ||
-	    pcap_set_promisc(pc, 0) || pcap_activate(pc) < 0 ||
-	    pcap_setdirection(pc, PCAP_D_IN) || pcap_setnonblock(pc, 1, errbuf)) {
-		fprintf(stderr, "fkm-pcap: %s: %s\n", o->ifname, pcap_geterr(pc));
-		goto out;
-	}
-	dump = pcap_dump_open(pc, o->out);
-	if (!dump) {
-		fprintf(stderr, "fkm-pcap: %s\n", pcap_geterr(pc));
-		goto out;
-	}
-	if (write_ready(o->ready))
-		goto out;
-	pfd.fd = pcap_get_selectable_fd(pc);
-	pfd.events = POLLIN;
-	while (!stop) {
-		poll(&pfd, 1, 50);
-		if (pcap_dispatch(pc, -1, dump_cb, (u_char *)dump) < 0) {
-			fprintf(stderr, "fkm-pcap: %s: %s\n", o->ifname, pcap_geterr(pc));
-			goto out;
-		}
-	}
-	while (pcap_dispatch(pc, -1, dump_cb, (u_char *)dump) > 0)
-		; /* drain */
-	rc = 0;
-out:
-	if (dump) {
-		if (pcap_dump_flush(dump))
-			rc = 1;
-		pcap_dump_close(dump);
-	}
-	pcap_close(pc);
-	return rc;
-}
-
 /* skb->protocol that eth_type_trans() and VLAN untagging give a frame. */
 static unsigned short frame_proto(const u_char *d, unsigned int len)
 {
@@ -261,6 +213,34 @@ static int protos_of(const char *path, unsigned short *p, int *n)
 	return r == PCAP_ERROR ? -1 : 0;
 }
 
+static int vlan_count(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *pc = pcap_open_offline(path, errbuf);
+	unsigned long n = 0;
+	int r;
+
+	if (!pc) {
+		fprintf(stderr, "fkm-pcap: %s\n", errbuf);
+		return 1;
+	}
+	while ((r = pcap_next_ex(pc, &h, &d)) == 1) {
+		unsigned short t;
+
+		if (h->caplen < ETH_HLEN)
+			continue;
+		t = (unsigned short)(d[12] << 8 | d[13]);
+		n += t == ETH_P_8021Q || t == ETH_P_8021AD;
+	}
+	pcap_close(pc);
+	if (r == PCAP_ERROR)
+		return 1;
+	printf("%lu\n", n);
+	return 0;
+}
+
 struct frame {
 	struct timespec ts;
 	unsigned int len;
@@ -278,31 +258,71 @@ static int frame_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y; /* stable */
 }
 
-/* Read one frame from @fd with its receive timestamp. 0 = none left. */
+/*
+ * Read one frame from @fd with its receive timestamp, re-inserting an
+ * 802.1Q/802.1ad tag the kernel reports in PACKET_AUXDATA (it lives in skb
+ * metadata, not in the data). Frames this host sent are skipped.
+ * Returns 1 (frame), 2 (skipped), 0 (none left) or -1.
+ */
 static int read_frame(int fd, struct frame *f, u_char *buf)
 {
-	char cbuf[CMSG_SPACE(sizeof(struct timespec))];
+	char cbuf[CMSG_SPACE(sizeof(struct timespec)) +
+		  CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	struct sockaddr_ll from;
 	struct iovec iov = { .iov_base = buf, .iov_len = SNAPLEN };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct msghdr m = { .msg_name = &from, .msg_namelen = sizeof(from),
+			    .msg_iov = &iov, .msg_iovlen = 1,
 			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct tpacket_auxdata aux = { 0 };
 	struct cmsghdr *c;
-	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_TRUNC);
+	size_t len, tag = 0;
 
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	if (from.sll_pkttype == PACKET_OUTGOING)
+		return 2;
+	if (n > SNAPLEN - 4) {
+		errno = EMSGSIZE;
+		return -1;
+	}
 	memset(f, 0, sizeof(*f));
-	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS)
 			memcpy(&f->ts, CMSG_DATA(c), sizeof(f->ts));
-	f->len = (unsigned int)n;
-	f->data = malloc((size_t)n);
+		if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+	}
+	if ((aux.tp_status & TP_STATUS_VLAN_VALID) && n >= 12)
+		tag = 4;
+	len = (size_t)n + tag;
+	f->len = (unsigned int)len;
+	f->data = malloc(len);
 	if (!f->data)
 		return -1;
-	memcpy(f->data, buf, (size_t)n);
+	if (tag) { /* dst, src, TPID, TCI, then the rest as received */
+		unsigned short tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ?
+				      aux.tp_vlan_tpid : ETH_P_8021Q;
+
+		memcpy(f->data, buf, 12);
+		f->data[12] = (u_char)(tpid >> 8);
+		f->data[13] = (u_char)tpid;
+		f->data[14] = (u_char)(aux.tp_vlan_tci >> 8);
+		f->data[15] = (u_char)aux.tp_vlan_tci;
+		memcpy(f->data + 16, buf + 12, (size_t)n - 12);
+	} else {
+		memcpy(f->data, buf, (size_t)n);
+	}
 	return 1;
 }
 
-static int capture_after_hook(const struct opts *o)
+/*
+ * Capture until a signal: ETH_P_ALL (every frame received on the device,
+ * before any hook) or, with --after-hook, one socket per protocol of
+ * --protos-from (frames the ingress hooks let through); merged by the
+ * kernel's receive timestamp. Fails if the kernel dropped a frame.
+ */
+static int capture(const struct opts *o)
 {
 	static u_char buf[SNAPLEN];
 	unsigned short protos[MAX_PROTOS];
@@ -313,8 +333,12 @@ static int capture_after_hook(const struct opts *o)
 	pcap_dumper_t *dump = NULL;
 	pcap_t *dead = NULL;
 
-	if (protos_of(o->protos_from, protos, &np))
+	if (!o->after_hook) {
+		protos[0] = ETH_P_ALL;
+		np = 1;
+	} else if (protos_of(o->protos_from, protos, &np)) {
 		return 1;
+	}
 	for (k = 0; k < np; k++) {
 		pfd[k].fd = packet_socket(o->ifname, protos[k]);
 		pfd[k].events = POLLIN;
@@ -323,6 +347,7 @@ static int capture_after_hook(const struct opts *o)
 			goto out;
 		}
 		setsockopt(pfd[k].fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+		setsockopt(pfd[k].fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
 		if (setsockopt(pfd[k].fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
 			setsockopt(pfd[k].fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	}
@@ -336,7 +361,9 @@ static int capture_after_hook(const struct opts *o)
 			struct frame f;
 			int r;
 
-			while ((r = read_frame(pfd[k].fd, &f, buf)) == 1) {
+			while ((r = read_frame(pfd[k].fd, &f, buf)) > 0) {
+				if (r == 2)
+					continue;
 				if (nfr == cap) {
 					struct frame *nf;
 
@@ -355,6 +382,17 @@ static int capture_after_hook(const struct opts *o)
 		}
 		if (last)
 			break; /* one full drain after the signal */
+	}
+	for (k = 0; k < np; k++) {
+		struct tpacket_stats st;
+		socklen_t sl = sizeof(st);
+
+		if (!getsockopt(pfd[k].fd, SOL_PACKET, PACKET_STATISTICS, &st, &sl) &&
+		    st.tp_drops) {
+			fprintf(stderr, "fkm-pcap: %s: the kernel dropped %u frame(s) for this capture\n",
+				o->ifname, st.tp_drops);
+			goto out;
+		}
 	}
 	qsort(fr, nfr, sizeof(*fr), frame_cmp);
 	dead = pcap_open_dead(DLT_EN10MB, SNAPLEN);
@@ -419,16 +457,18 @@ int main(int argc, char **argv)
 		default: return usage();
 		}
 	}
-	if (optind != argc || !o.ifname)
+	if (optind != argc)
+		return usage();
+	if (!strcmp(cmd, "vlan-count") && o.in)
+		return vlan_count(o.in);
+	if (!o.ifname)
 		return usage();
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (!strcmp(cmd, "replay") && o.in)
 		return replay(&o);
-	if (!strcmp(cmd, "capture") && o.out && !o.after_hook)
-		return capture_all(&o);
-	if (!strcmp(cmd, "capture") && o.out && o.after_hook && o.protos_from)
-		return capture_after_hook(&o);
+	if (!strcmp(cmd, "capture") && o.out && (!o.after_hook || o.protos_from))
+		return capture(&o);
 	return usage();
 }
