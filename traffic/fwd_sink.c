@@ -229,6 +229,12 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
+	/* a background job of a non-interactive shell inherits SIGINT as
+	 * ignored, which would discard it even while blocked: these signals
+	 * are how a harness stops us, so take them back */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

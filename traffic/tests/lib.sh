@@ -52,8 +52,10 @@ topo_up() {
 # its program is attached (ready file). Output: $TMP/sink.json, sink.err
 sink_start() {
 	rm -f "$TMP/ready"
-	in_ns "$SNS" "$FWD_SINK" --dev "$SDEV" --ready-file "$TMP/ready" --timeout 120 "$@" \
-		>"$TMP/sink.json" 2>"$TMP/sink.err" &
+	# nsenter itself in the background (not a shell function): $! must be
+	# the sink's own pid for the signals below
+	nsenter --net=/run/netns/"$SNS" "$FWD_SINK" --dev "$SDEV" --ready-file "$TMP/ready" \
+		--timeout 120 "$@" >"$TMP/sink.json" 2>"$TMP/sink.err" &
 	SINK_PID=$!
 	for _ in $(seq 100); do
 		[ -e "$TMP/ready" ] && return 0

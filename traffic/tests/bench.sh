@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# bench.sh - the traffic benchmark (not a test): generator -> sink across
+# one veth pair, no forwarder, 64 B frames, inline placement (generator
+# pinned to CPU 0; veth delivery and the sink's XDP run on the same CPU).
+#
+#   1. each engine flat out into the counting sink (no sequence, no latency)
+#   2. the live-frames engine with a clock read per frame (--ts-every 1)
+#   3. the live-frames engine into the full sink (sequence + latency of
+#      every frame)
+#
+# For each: offered Mpps (generator), Mpps counted by the sink, CPU ns per
+# frame (generator process, which includes the inline sink work). When the
+# sink counted everything that was offered, the sink's capacity is at least
+# that rate and the line says "generator-limited".
+#
+# usage: bench.sh FWD_PROFILE FWD_GEN FWD_SINK   (env: BENCH_SECONDS=3, BENCH_CPU=0)
+FWD_PROFILE=$1; FWD_GEN=$2; FWD_SINK=$3
+SECS=${BENCH_SECONDS:-3}
+CPU=${BENCH_CPU:-0}
+HERE=$(dirname "$0")
+. "$HERE/lib.sh"
+need_root
+topo_up
+"$FWD_PROFILE" --out "$TMP/64.pcap" --size 64 || exit 1
+
+# run NAME SINK_ARGS -- GEN_ARGS
+run() {
+	local name=$1; shift
+	local sargs=()
+	while [ "$1" != "--" ]; do sargs+=("$1"); shift; done; shift
+	sink_start "${sargs[@]}"
+	in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --duration "$SECS" --cpu "$CPU" "$@" \
+		>"$TMP/gen.json" || { echo "FAIL: fwd-gen $*"; exit 1; }
+	sink_stop
+	/usr/bin/python3 - "$name" "$TMP/gen.json" "$TMP/sink.json" <<'PY'
+import json, sys
+name, g, s = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+tx = g["sent"] / g["duration_s"] / 1e6
+rx = s["rx"] / g["duration_s"] / 1e6
+ns = g["cpu_s"] / g["sent"] * 1e9 if g["sent"] else 0
+note = "generator-limited (sink kept up)" if s["rx"] >= g["sent"] else \
+       f"sink-limited: {g['sent'] - s['rx']} frames not counted"
+lat = s["lat_ns"]
+extra = f" latency p50 {lat['p50']} p99 {lat['p99']} max {lat['max']} ns" if s["lat_n"] else ""
+print(f"{name:<34} offered {tx:7.3f} Mpps  sink {rx:7.3f} Mpps  {ns:6.1f} ns/frame CPU  {note}{extra}")
+print("  json:", json.dumps({"case": name, "gen": g, "sink": s}))
+PY
+}
+
+echo "traffic benchmark: 64 B, ${SECS} s per case, generator on CPU $CPU, inline; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+run "xdp live frames -> counting sink" --no-seq --no-latency -- --engine xdp
+run "afpacket sendmmsg -> counting sink" --no-seq --no-latency -- --engine afpacket
+run "xdp, clock per frame -> counting" --no-seq --no-latency -- --engine xdp --ts-every 1
+run "xdp live frames -> full sink" -- --engine xdp
+run "afpacket sendmmsg -> full sink" -- --engine afpacket
