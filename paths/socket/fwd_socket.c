@@ -52,7 +52,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: " NAME " --routes FILE [--mode ring|naive] [--workers N] [--cpu LIST]\n"
-"       [--busy-poll] [--tx mmsg|ring] [--fanout hash|cpu|lb]\n"
+"       [--busy-poll] [--rx-ring v3|v2] [--tx mmsg|ring] [--fanout hash|cpu|lb]\n"
 "       [--block-size BYTES] [--block-nr N] [--block-tov MS] [--tx-frames N]\n"
 "       [--no-qdisc-bypass] [--disable-ip-forward] [--punt-pcap FILE]\n"
 "       [--stats-interval SEC] [--json] [--ready-file PATH]\n"
@@ -76,6 +76,7 @@ static int parse_args(int argc, char **argv, struct sock_cfg *c)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "busy-poll", no_argument, NULL, 'b' },
 		{ "tx", required_argument, NULL, 'x' },
+		{ "rx-ring", required_argument, NULL, 'X' },
 		{ "fanout", required_argument, NULL, 'f' },
 		{ "block-size", required_argument, NULL, 'B' },
 		{ "block-nr", required_argument, NULL, 'N' },
@@ -122,6 +123,14 @@ static int parse_args(int argc, char **argv, struct sock_cfg *c)
 				c->tx = SOCK_TX_RING;
 			else
 				return bad("--tx", optarg, "mmsg or ring");
+			break;
+		case 'X':
+			if (!strcmp(optarg, "v3"))
+				c->rx_ring = SOCK_RX_V3;
+			else if (!strcmp(optarg, "v2"))
+				c->rx_ring = SOCK_RX_V2;
+			else
+				return bad("--rx-ring", optarg, "v3 or v2");
 			break;
 		case 'f':
 			if (!strcmp(optarg, "hash"))

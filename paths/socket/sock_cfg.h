@@ -21,6 +21,7 @@ enum sock_exit {
 
 enum sock_mode { SOCK_MODE_RING = 0, SOCK_MODE_NAIVE = 1 };
 enum sock_tx { SOCK_TX_MMSG = 0, SOCK_TX_RING = 1 };
+enum sock_rxv { SOCK_RX_V3 = 0, SOCK_RX_V2 = 1 };
 
 #define SOCK_MAX_WORKERS 64
 
@@ -29,6 +30,7 @@ struct sock_cfg {
 	const char *routes;      /* route file */
 	enum sock_mode mode;
 	enum sock_tx tx;         /* ring mode: sendmmsg or TPACKET TX ring */
+	enum sock_rxv rx_ring;   /* ring mode: TPACKET_V3 blocks or V2 frames */
 	int workers;             /* threads, one PACKET_FANOUT member each */
 	int cpus[SOCK_MAX_WORKERS]; /* --cpu LIST, worker i on cpus[i % ncpus] */
 	int ncpus;               /* 0: no pinning */

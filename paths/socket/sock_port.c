@@ -86,6 +86,36 @@ static int setup_rx_ring(struct sock_wport *wp, const struct sock_cfg *cfg,
 	return 0;
 }
 
+/* RX: TPACKET_V2, one slot per frame, each handed over as soon as it is
+ * written (one wake-up per frame at low rates: low latency). Same memory as
+ * the V3 ring: block_size * block_nr bytes. */
+static int setup_rx_ring_v2(struct sock_wport *wp, const struct sock_cfg *cfg,
+			    uint32_t rx_max, char *err, size_t errlen)
+{
+	struct tpacket_req req = { 0 };
+	uint32_t fs = sock_pow2_at_least(rx_max + TPACKET2_HDRLEN + 16, 2048);
+	uint32_t bs = sock_pow2_at_least(fs, cfg->block_size);
+
+	if (setopt_int(wp->rx_fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2))
+		return fail(err, errlen, "PACKET_VERSION TPACKET_V2");
+	req.tp_block_size = bs;
+	req.tp_block_nr = cfg->block_nr;
+	req.tp_frame_size = fs;
+	req.tp_frame_nr = (uint32_t)((uint64_t)bs / fs * cfg->block_nr);
+	if (setsockopt(wp->rx_fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)))
+		return fail(err, errlen, "PACKET_RX_RING");
+	wp->rx.frame_size = fs;
+	wp->rx.frame_nr = req.tp_frame_nr;
+	wp->rx.map_len = (size_t)bs * cfg->block_nr;
+	wp->rx.map = mmap(NULL, wp->rx.map_len, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_POPULATE, wp->rx_fd, 0);
+	if (wp->rx.map == MAP_FAILED) {
+		wp->rx.map = NULL;
+		return fail(err, errlen, "mmap RX ring");
+	}
+	return 0;
+}
+
 /* TX: TPACKET_V2 frames; the frame data starts at TPACKET2_HDRLEN -
  * sizeof(struct sockaddr_ll) (no PACKET_TX_HAS_OFF). */
 static int setup_tx_ring(struct sock_wport *wp, const struct sock_cfg *cfg,
@@ -129,7 +159,10 @@ static int open_ring(struct sock_wport *wp, const struct sock_cfg *cfg,
 	/* never see (and re-forward) frames sent on this interface */
 	if (setopt_int(wp->rx_fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1))
 		return fail(err, errlen, "PACKET_IGNORE_OUTGOING");
-	rc = setup_rx_ring(wp, cfg, rx_max, err, errlen);
+	if (cfg->rx_ring == SOCK_RX_V2)
+		rc = setup_rx_ring_v2(wp, cfg, rx_max, err, errlen);
+	else
+		rc = setup_rx_ring(wp, cfg, rx_max, err, errlen);
 	if (rc)
 		return rc;
 	if (bind_if(wp->rx_fd, ifindex, ETH_P_ALL))

@@ -2,7 +2,8 @@
 /*
  * sock_ring.c - the ring-mode worker: TPACKET_V3 RX blocks in, batched TX out.
  *
- * Per RX block the kernel hands over (TP_STATUS_USER), every frame runs
+ * Per RX block the kernel hands over (TP_STATUS_USER; with --rx-ring v2:
+ * per batch of ready frame slots), every frame runs
  * through the core *in place* in the shared ring memory; a forwarded frame
  * is queued for its egress port either as an iovec pointing into the RX
  * block (--tx mmsg: sendmmsg() copies it into an skb) or copied into a
@@ -134,25 +135,32 @@ static void tx_flush_all(struct sock_worker *w)
 	}
 }
 
+/* What the RX ring's header says about one frame (V2 or V3). */
+struct rx_meta {
+	uint8_t *frame;
+	uint32_t snaplen, len, status, sec, nsec;
+	uint16_t vlan_tci, vlan_tpid;
+};
+
 /* One received frame: the kernel reports a VLAN tag it stripped in the
- * header, put it back so the core sees the frame as it was on the wire. */
+ * header, put it back so the core sees the frame as it was on the wire.
+ * cnt[0..FWD_REASON_MAX-1]: verdicts, cnt[FWD_REASON_MAX]: rx. */
 static void one_frame(struct sock_worker *w, int in_port,
-		      struct tpacket3_hdr *h, uint64_t *cnt)
+		      const struct rx_meta *m, uint64_t *cnt)
 {
-	uint8_t *frame = (uint8_t *)h + h->tp_mac;
-	uint32_t len = h->tp_snaplen;
+	uint8_t *frame = m->frame;
+	uint32_t len = m->snaplen;
 	enum fwd_reason r;
 	int egress = -1;
 
-	if (h->tp_snaplen != h->tp_len) {
+	if (m->snaplen != m->len) {
 		SOCK_COUNT(w->xs.truncated, 1);
 		return;
 	}
-	if (h->tp_status & TP_STATUS_VLAN_VALID) {
-		uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) ?
-					h->hv1.tp_vlan_tpid : 0;
+	if (m->status & TP_STATUS_VLAN_VALID) {
+		uint16_t tpid = (m->status & TP_STATUS_VLAN_TPID_VALID) ? m->vlan_tpid : 0;
 		size_t n = sock_vlan_reinsert(w->scratch, w->scratch_len, frame,
-					      len, tpid, (uint16_t)h->hv1.tp_vlan_tci);
+					      len, tpid, m->vlan_tci);
 
 		if (!n) {
 			SOCK_COUNT(w->xs.truncated, 1);
@@ -169,11 +177,21 @@ static void one_frame(struct sock_worker *w, int in_port,
 		if (frame == w->scratch) /* never for IPv4, but stay safe */
 			tx_flush_all(w);
 	} else if (w->punt && fwd_verdict(r) == FWD_V_PUNT) {
-		sock_punt_write(w->punt, frame, len, h->tp_sec, h->tp_nsec);
+		sock_punt_write(w->punt, frame, len, m->sec, m->nsec);
 	}
 }
 
-/* Process one retired block, flush TX, give the block back. */
+static void publish(struct sock_worker *w, const uint64_t *cnt)
+{
+	int r;
+
+	SOCK_COUNT(w->stats.rx, cnt[FWD_REASON_MAX]);
+	for (r = 0; r < FWD_REASON_MAX; r++)
+		if (cnt[r])
+			SOCK_COUNT(w->stats.reason[r], cnt[r]);
+}
+
+/* TPACKET_V3: process one retired block, flush TX, give the block back. */
 static void one_block(struct sock_worker *w, int in_port,
 		      struct tpacket_block_desc *bd)
 {
@@ -181,23 +199,26 @@ static void one_block(struct sock_worker *w, int in_port,
 	uint32_t i, n = bd->hdr.bh1.num_pkts;
 	struct tpacket3_hdr *h =
 		(struct tpacket3_hdr *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
-	int r;
 
 	for (i = 0; i < n; i++) {
-		one_frame(w, in_port, h, cnt);
+		struct rx_meta m = {
+			.frame = (uint8_t *)h + h->tp_mac, .snaplen = h->tp_snaplen,
+			.len = h->tp_len, .status = h->tp_status, .sec = h->tp_sec,
+			.nsec = h->tp_nsec, .vlan_tci = (uint16_t)h->hv1.tp_vlan_tci,
+			.vlan_tpid = (uint16_t)h->hv1.tp_vlan_tpid,
+		};
+
+		one_frame(w, in_port, &m, cnt);
 		h = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
 	}
 	tx_flush_all(w);
 	__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
 			 __ATOMIC_RELEASE);
-	SOCK_COUNT(w->stats.rx, cnt[FWD_REASON_MAX]);
-	for (r = 0; r < FWD_REASON_MAX; r++)
-		if (cnt[r])
-			SOCK_COUNT(w->stats.reason[r], cnt[r]);
+	publish(w, cnt);
 }
 
 /* Drain every block the kernel has handed over on @port. Returns blocks. */
-static int drain_port(struct sock_worker *w, int port)
+static int drain_v3(struct sock_worker *w, int port)
 {
 	struct sock_rx_ring *rx = &w->port[port].rx;
 	int done = 0;
@@ -213,6 +234,48 @@ static int drain_port(struct sock_worker *w, int port)
 		rx->cur = (rx->cur + 1) % rx->block_nr;
 		done++;
 	}
+}
+
+/* TPACKET_V2: every frame has its own slot and status. Take up to
+ * RX_V2_BATCH ready slots, flush TX, then give them all back (the sendmmsg
+ * iovecs point into them). Returns frames. */
+#define RX_V2_BATCH 256
+static int drain_v2(struct sock_worker *w, int port)
+{
+	struct sock_rx_ring *rx = &w->port[port].rx;
+	uint64_t cnt[FWD_REASON_MAX + 1] = { 0 };
+	struct tpacket2_hdr *taken[RX_V2_BATCH];
+	int n = 0, i;
+
+	while (n < RX_V2_BATCH) {
+		struct tpacket2_hdr *h = (struct tpacket2_hdr *)
+			(rx->map + (size_t)rx->cur * rx->frame_size);
+		struct rx_meta m;
+
+		if (!(__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+			break;
+		m = (struct rx_meta){
+			.frame = (uint8_t *)h + h->tp_mac, .snaplen = h->tp_snaplen,
+			.len = h->tp_len, .status = h->tp_status, .sec = h->tp_sec,
+			.nsec = h->tp_nsec, .vlan_tci = h->tp_vlan_tci,
+			.vlan_tpid = h->tp_vlan_tpid,
+		};
+		one_frame(w, port, &m, cnt);
+		taken[n++] = h;
+		rx->cur = (rx->cur + 1) % rx->frame_nr;
+	}
+	if (!n)
+		return 0;
+	tx_flush_all(w);
+	for (i = 0; i < n; i++)
+		__atomic_store_n(&taken[i]->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+	publish(w, cnt);
+	return n;
+}
+
+static int drain_port(struct sock_worker *w, int port)
+{
+	return w->cfg->rx_ring == SOCK_RX_V2 ? drain_v2(w, port) : drain_v3(w, port);
 }
 
 void *sock_ring_run(void *arg)

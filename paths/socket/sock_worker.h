@@ -20,13 +20,15 @@
 
 struct sock_punt;
 
-/** TPACKET_V3 RX ring of one socket (block based). */
+/** RX ring of one socket: TPACKET_V3 (blocks) or TPACKET_V2 (frames). */
 struct sock_rx_ring {
 	uint8_t *map;         /* mmap()ed blocks */
 	size_t map_len;       /* bytes */
-	uint32_t block_size;  /* bytes */
-	uint32_t block_nr;
-	uint32_t cur;         /* next block to look at */
+	uint32_t block_size;  /* V3: bytes */
+	uint32_t block_nr;    /* V3 */
+	uint32_t frame_size;  /* V2: bytes per slot */
+	uint32_t frame_nr;    /* V2 */
+	uint32_t cur;         /* next block (V3) or slot (V2) to look at */
 };
 
 /** TPACKET_V2 TX ring of one socket (frame based). */

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""bench.py - fwd-socket ring vs naive vs the kernel's ip_forward, one run.
+"""bench.py - fwd-socket ring (V3 and V2 RX) vs naive vs the kernel's ip_forward.
 
   bench.py --fwd-socket BIN --fwd-gen BIN --fwd-sink BIN --fwd-profile BIN
            [--duration SEC] [--trials N] [--engine xdp|afpacket]
@@ -87,9 +87,10 @@ class Bench:
             else:
                 self.forwarding(False)
                 mode = "ring" if config.startswith("ring") else "naive"
+                rxv = ["--rx-ring", "v2"] if config == "ringv2" else []
                 dut = subprocess.Popen(topo.exec_cmd("dut", [
                     a.fwd_socket, "--routes", self.routes, "--mode", mode, "--cpu", "1",
-                    "--tx", a.tx, "--json", "--ready-file", ready_d]),
+                    "--tx", a.tx, "--json", "--ready-file", ready_d] + rxv),
                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 wait_file(ready_d, dut, "fwd-socket")
             gen = socktopo.run(topo.exec_cmd("gen", [
@@ -157,7 +158,8 @@ def main():
     ap.add_argument("--engine", default="xdp", choices=("xdp", "afpacket"))
     ap.add_argument("--low-rate", type=int, default=10000)
     ap.add_argument("--tx", default="mmsg", choices=("mmsg", "ring"))
-    ap.add_argument("--configs", default="ring,naive,linux")
+    ap.add_argument("--configs", default="ring,ringv2,naive,linux",
+                    help="ring (TPACKET_V3 RX), ringv2 (TPACKET_V2 RX), naive, linux")
     ap.add_argument("--json", help="write the results here")
     a = ap.parse_args()
     socktopo.need_root()
