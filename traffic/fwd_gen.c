@@ -253,8 +253,6 @@ static int run(const struct opts *o, const struct tr_engine *e, void *st,
 			break;
 		if (end && now >= end)
 			break;
-		if (o->count && o->count - r->sent < n)
-			n = o->count - r->sent;
 		if (o->rate > 0) {
 			uint64_t due = tr_pace_due(r->t0, now, o->rate);
 
@@ -265,9 +263,14 @@ static int run(const struct opts *o, const struct tr_engine *e, void *st,
 				now = tr_now_ns();
 				continue;
 			}
-			if (due - r->sent < n)
-				n = due - r->sent;
+			/* everything due, in bursts of `burst`, or of up to
+			 * TR_PACE_CATCHUP frames when behind (a late wake-up) */
+			n = due - r->sent;
+			if (n > burst && n > TR_PACE_CATCHUP)
+				n = burst > TR_PACE_CATCHUP ? burst : TR_PACE_CATCHUP;
 		}
+		if (o->count && o->count - r->sent < n)
+			n = o->count - r->sent;
 		k = e->send(st, (uint32_t)n, err, sizeof(err));
 		if (k < 0) {
 			fprintf(stderr, "fwd-gen: %s: %s\n", e->name, err);

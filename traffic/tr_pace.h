@@ -10,7 +10,9 @@
  * within one frame whatever the wake-up jitter. The generator sleeps to the
  * next deadline (clock_nanosleep TIMER_ABSTIME, 1 ns timer slack, spinning
  * for the last TR_PACE_SPIN_NS) and sends every frame that is due, in
- * bursts of at most `burst` frames.
+ * bursts of at most `burst` frames, or of at most max(burst, TR_PACE_CATCHUP)
+ * when it is behind (a late wake-up), so that it catches up without ever
+ * sending one huge burst.
  */
 #ifndef TR_PACE_H
 #define TR_PACE_H
@@ -19,6 +21,7 @@
 
 #define TR_RATE_MAX 100000000.0  /* pps: 100 Mpps, beyond anything here */
 #define TR_PACE_SPIN_NS 20000    /* spin (do not sleep) the last 20 us */
+#define TR_PACE_CATCHUP 64       /* largest burst when behind schedule */
 
 /** tr_pace_deadline() - when frame @k is due (ns, same clock as @start):
  * start + ceil(k * 1e9 / rate). @rate in pps, > 0. */
