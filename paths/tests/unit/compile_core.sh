@@ -5,7 +5,7 @@
 # accepts it.
 #
 #   compile_core.sh bpf      COMMON_DIR PROBE_DIR          clang -target bpf
-#   compile_core.sh user     COMMON_DIR PROBE_DIR CC       userspace, -pedantic
+#   compile_core.sh user     COMMON_DIR PROBE_DIR CC...    userspace, -pedantic
 #   compile_core.sh kbuild   COMMON_DIR PROBE_DIR [KDIR]   kernel module (kbuild)
 #   compile_core.sh verifier COMMON_DIR PROBE_DIR          bpftool prog load (root)
 #
@@ -40,10 +40,11 @@ bpf)
 	bpf_compile "$tmp/core_probe.bpf.o" || exit 1
 	;;
 user)
-	cc=${4:?cc}
-	command -v "$cc" >/dev/null || skip "$cc not installed"
+	cc=("${@:4}") # the compiler command, possibly several words (ccache cc)
+	[ ${#cc[@]} -gt 0 ] || { echo "usage: $0 user COMMON_DIR PROBE_DIR CC..." >&2; exit 2; }
+	command -v "${cc[-1]}" >/dev/null || skip "${cc[-1]} not installed"
 	for std in gnu11 c11; do
-		run "$cc" -std=$std -pedantic -Wall -Wextra -Werror -O2 -I"$common" \
+		run "${cc[@]}" -std=$std -pedantic -Wall -Wextra -Werror -O2 -I"$common" \
 			-c "$probe/core_probe_user.c" -o "$tmp/core_probe_user.o" || exit 1
 	done
 	# no libc: the object must not reference any external symbol

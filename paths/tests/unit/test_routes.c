@@ -148,6 +148,8 @@ static void test_basic(const char *dir)
 	      t->user[1].via == IP4(10, 0, 1, 9), "basic.conf: user route 2 as written");
 	CHECK(fwd_table_port_by_name(t, "dut1") == 1 && fwd_table_port_by_name(t, "dut0") == 0 &&
 	      fwd_table_port_by_name(t, "dut2") == -1, "basic.conf: port_by_name");
+	CHECK(t->nnexthops == 6, "basic.conf: %d next hops, want local + 2 no-neigh + 3 neighbours",
+	      t->nnexthops);
 	check_routes("basic.conf", w, (int)(sizeof(w) / sizeof(w[0])));
 	check_lookup("basic.conf", IP4(10, 0, 1, 3), &w[8]);
 	check_lookup("basic.conf", IP4(10, 0, 0, 77), &w[2]);   /* connected, no neigh */
@@ -187,6 +189,8 @@ static void test_format(const char *dir)
 	CHECK(t->ports[7].mtu == 65535 && t->ports[3].mtu == 68, "format.conf: mtu limits");
 	CHECK(!strcmp(t->ports[15].name, "abcdefghijklmno"), "format.conf: 15-character name");
 	CHECK(!strcmp(t->ports[3].name, "p3"), "format.conf: name before CR LF");
+	CHECK(t->nnexthops == 5, "format.conf: %d next hops, want local + 3 no-neigh + 1 neighbour",
+	      t->nnexthops);
 	check_routes("format.conf", w, (int)(sizeof(w) / sizeof(w[0])));
 	check_lookup("format.conf", IP4(198, 18, 2, 2), &w[8]);
 	check_lookup("format.conf", IP4(198, 18, 0, 0), &w[6]);
