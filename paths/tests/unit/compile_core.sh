@@ -56,6 +56,10 @@ user)
 	;;
 kbuild)
 	kdir=${4:-}
+	if [ -n "$kdir" ] && [ ! -f "$kdir/Makefile" ]; then
+		echo "FAIL: -Dkdir=$kdir is not a kernel build directory (no Makefile)"
+		exit 1
+	fi
 	if [ -z "$kdir" ]; then
 		[ -d "/lib/modules/$(uname -r)/build" ] && kdir=/lib/modules/$(uname -r)/build
 	fi
