@@ -55,6 +55,15 @@ def check_rows(rows):
             fail(f"{where}: latency percentiles not positive and monotonic: {lat}")
         if int(r["frame_size"]) not in (64, 1518):
             fail(f"{where}: unexpected frame size")
+        for k in ("gen_veth_drops", "snk_veth_drops", "lost"):
+            if not r[k].isdigit():
+                fail(f"{where}: {k} {r[k]!r} is not a count")
+        if not 0.0 <= float(r["dut_loss"]) <= loss + 1e-9:
+            fail(f"{where}: dut_loss {r['dut_loss']} not in [0, loss]")
+        if r["placement"] != "inline":
+            fail(f"{where}: placement {r['placement']} (quick runs each path's default: inline)")
+        if r["path"] == "linux" and r["method"] == "maxrate" and not r["cpu_ns_per_pkt"]:
+            fail(f"{where}: no marginal CPU cost against the ceiling")
         if r["generator_limited"] not in ("0", "1"):
             fail(f"{where}: generator_limited {r['generator_limited']!r}")
         if r["hist"] and not os.path.getsize(os.path.join(OUT, r["hist"])):
