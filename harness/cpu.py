@@ -24,6 +24,32 @@ def snapshot(path="/proc/stat"):
     return out
 
 
+def softirq_ticks(path="/proc/stat"):
+    """{cpu index: irq + softirq ticks} (work done in interrupt context on
+    that core: veth NAPI run inline, RPS backlog processing)."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith("cpu") and not line.startswith("cpu "):
+                name, *vals = line.split()
+                out[int(name[3:])] = int(vals[5]) + int(vals[6])
+    return out
+
+
+def task_ticks(pids):
+    """Sum of utime + stime ticks of the given processes / kthreads (whole
+    thread group); vanished pids count 0."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                rest = f.read().rsplit(")", 1)[1].split()
+            total += int(rest[11]) + int(rest[12])  # fields 14, 15: utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
 def busy(before, after, core):
     """(busy fraction 0..1, busy seconds) of core between two snapshots."""
     b0, t0 = before[core]

@@ -215,19 +215,27 @@ def latency_cdf(rows, pdir, run, out_dir):
 
 
 def cpu_vs_load(rows, pdir, run):
-    p = Plot(pdir, "cpu_vs_load", "DUT core busy vs offered load (DUT on its own core)")
-    p.lines += ['set xlabel "offered load (Mpps)"', 'set ylabel "DUT core busy (%)"',
-                "set yrange [0:105]", "set xrange [0:*]"]
+    p = Plot(pdir, "cpu_vs_load", "DUT CPU vs offered load (DUT on its own core; "
+             "solid: core busy, dashed: the DUT's own tasks)")
+    p.lines += ['set xlabel "offered load (Mpps, as sent by the generator)"',
+                'set ylabel "DUT core busy (%)"', "set yrange [0:105]", "set xrange [0:*]"]
     cpu = [r for r in rows if r["method"] == "cpu" and num(r["dut_cpu_busy"]) is not None]
     keys = _ordered({_series_key(r) for r in cpu})
     multi = len({k[1] for k in keys}) > 1
     for i, k in enumerate(keys, 1):
-        pts = [(float(r["tx_pps"]) / 1e6, float(r["dut_cpu_busy"]) * 100)
-               for r in sorted((r for r in cpu if _series_key(r) == k),
-                               key=lambda r: float(r["tx_pps"]))]
+        mine = [r for r in cpu if _series_key(r) == k]
+        pts = []
+        for step in {r["step"] for r in mine}:
+            rs = [r for r in mine if r["step"] == step]
+            tx, busy, own = (methods.mean_ci([r[c] for r in rs])[0]
+                             for c in ("tx_pps", "dut_cpu_busy", "dut_own_busy"))
+            pts.append((tx / 1e6, busy * 100, "?" if own is None else own * 100))
+        pts.sort()
         f = p.data(f"{k[0]}-{k[1]}", pts)
         p.plots.append(f"'{f}' using 1:2 with linespoints lw 2 pt 7 lc {i} "
-                       f"title '{_esc(_label(*k, multi))}'")
+                       f"title '{_esc(_label(*k, multi))} core'")
+        p.plots.append(f"'{f}' using 1:3 with linespoints lw 2 dt 2 pt 6 lc {i} "
+                       f"title '{_esc(_label(*k, multi))} own tasks'")
     if not p.plots:
         _empty(p, "no CPU trials in this run (method cpu, split placement)")
     return p

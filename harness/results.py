@@ -26,7 +26,8 @@ EXTRA_COLUMNS = ["method", "step", "duration_s", "tx", "rx", "dut_loss",
                  "gen_veth_drops", "snk_veth_drops", "generator_limited",
                  "lat_min_ns", "lat_mean_ns", "lost", "reordered", "duplicate",
                  "bad_magic", "fwd_rx", "fwd_forward", "fwd_drop", "fwd_punt",
-                 "gen_engine", "cpu_method", "hist", "napi_kthreads", "note"]
+                 "gen_engine", "cpu_method", "hist", "napi_kthreads", "note",
+                 "dut_own_busy", "dut_own_ns_per_pkt"]
 ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 
 SUMMARY_COLUMNS = ["path", "placement", "frame_size", "maxrate_pps", "maxrate_ci_pps",

@@ -49,10 +49,15 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
         sink.wait_ready()
         pinned = plc.pin_napi()
         c0 = counters.read(topo, watch)
+        own = [p for ifn, ps in pinned.items() for p in ps
+               if plc.threaded.get(ifn[len(topo.prefix) + 1:]) == plc.dut_core]
+        own += path.pids(handle)
+        own0, sirq0 = cpu.task_ticks(own), cpu.softirq_ticks()
         cpu0 = cpu.snapshot()
         g = traffic.generate(rc.build_dir, gen_ns, gen_dev, pcap, rate, duration,
                              plc.gen_core, rc.opt.gen_engine, rc.opt.gen_burst)
         cpu1 = cpu.snapshot()
+        own1, sirq1 = cpu.task_ticks(own), cpu.softirq_ticks()
         time.sleep(rc.opt.settle)
         res, sink = sink.stop(), None
         c1 = counters.read(topo, watch)
@@ -67,12 +72,20 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
     snk_drops = counters.link_loss(d, "d1", "s0") if path.has_dut else 0
     loss = (tx - rx) / tx if tx else ""
     dut_loss = max(0, tx - rx - snk_drops) / tx if tx else ""
-    busy = ns_pp = ""
+    busy = ns_pp = own_busy = own_ns = ""
     if plc.dut_core is not None:
         frac, secs = cpu.busy(cpu0, cpu1, plc.dut_core)
         busy = round(frac, 4)
         v = cpu.ns_per_packet(secs, rx)
         ns_pp = round(v, 1) if v is not None else ""
+        # Only the DUT's own work: its process, its NAPI kthread, and the
+        # interrupt-context time of its core (others' load excluded).
+        ticks = own1 - own0 + sirq1[plc.dut_core] - sirq0[plc.dut_core]
+        window = cpu1[plc.dut_core][1] - cpu0[plc.dut_core][1]
+        if window > 0:
+            own_busy = round(min(1.0, ticks / window), 4)
+            v = cpu.ns_per_packet(ticks * cpu.TICK_S, rx)
+            own_ns = round(v, 1) if v is not None else ""
     tx_pps = float(g.get("tx_pps") or (tx / dur if dur else 0))
     notes = []
     limited = False
@@ -104,6 +117,7 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
         "duplicate": res.get("duplicate", ""), "bad_magic": res.get("bad_magic", ""),
         "gen_engine": g.get("engine", rc.opt.gen_engine),
         "cpu_method": "busy" if busy != "" else "",
+        "dut_own_busy": own_busy, "dut_own_ns_per_pkt": own_ns,
         "hist": os.path.relpath(hist, rc.out_dir) if os.path.exists(hist) else "",
         "napi_kthreads": ";".join(f"{k}:{','.join(map(str, v))}"
                                   for k, v in pinned.items()),

@@ -83,6 +83,10 @@ class Path:
     def unprepare(self, env):
         pass
 
+    def pids(self, handle):
+        """Processes of the forwarder (their CPU time is the DUT's own)."""
+        return []
+
     def veth_stats(self, d):
         """Forwarder counters derived from the trial's veth counter deltas
         d ({suffix: {counter: delta}}), for paths without counters of their
@@ -150,6 +154,9 @@ class ProcessPath(Path):
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
         return _Proc(p, ready)
+
+    def pids(self, h):
+        return [h.proc.pid]
 
     def ready(self, env, h, timeout=15.0):
         wait_for(lambda: os.path.exists(h.ready_file) or h.proc.poll() is not None,
