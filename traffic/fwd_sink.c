@@ -25,7 +25,12 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "sink.h"
 #include "sink.skel.h"
@@ -36,8 +41,33 @@ struct opts {
 	const char *dev, *capture, *hist, *ready;
 	uint64_t capture_count, expect;
 	double timeout;             /* s, 0 = none */
-	int seq, latency, generic, verbose;
+	int seq, latency, generic, verbose, force_lock;
 };
+
+/*
+ * Whether the sequence tracker needs its spin lock: not when the program
+ * runs in native mode on a single RX queue (NAPI serialises it, see
+ * sink.bpf.c). Unknown queue count -> lock.
+ */
+static int need_seq_lock(const struct opts *o)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr = { 0 };
+	int fd, r;
+
+	if (o->force_lock || o->generic)
+		return 1;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", o->dev);
+	ifr.ifr_data = (void *)&ch;
+	r = ioctl(fd, SIOCETHTOOL, &ifr);
+	close(fd);
+	if (r < 0)
+		return 1;
+	return (ch.rx_count > ch.combined_count ? ch.rx_count : ch.combined_count) != 1;
+}
 
 static int verbose;
 
@@ -53,7 +83,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: fwd-sink --dev IF [--capture FILE.pcap [--capture-count N]]\n"
 		"         [--hist FILE.csv] [--ready-file PATH] [--timeout SEC] [--expect N]\n"
-		"         [--no-seq] [--no-latency] [--xdp-mode native|generic] [--json]\n"
+		"         [--no-seq] [--no-latency] [--seq-lock] [--xdp-mode native|generic]\n"
+		"         [--json] [--verbose]\n"
 		"Counts frames arriving on IF with an XDP program, checks their sequence\n"
 		"numbers and records the one-way latency of each in a histogram. Runs until\n"
 		"SIGINT/SIGTERM (or --timeout), then prints a JSON summary on stdout.\n"
@@ -72,6 +103,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "expect", required_argument, 0, 'e' },
 		{ "no-seq", no_argument, 0, 'S' },
 		{ "no-latency", no_argument, 0, 'L' },
+		{ "seq-lock", no_argument, 0, 'K' },
 		{ "xdp-mode", required_argument, 0, 'm' },
 		{ "json", no_argument, 0, 'j' },
 		{ "verbose", no_argument, 0, 'v' },
@@ -102,6 +134,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'S': o->seq = 0; break;
 		case 'L': o->latency = 0; break;
+		case 'K': o->force_lock = 1; break;
 		case 'm':
 			if (!strcmp(optarg, "native"))
 				o->generic = 0;
@@ -261,6 +294,10 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->do_seq = (uint32_t)o.seq;
 	skel->rodata->do_latency = (uint32_t)o.latency;
+	skel->rodata->seq_lock = (uint32_t)need_seq_lock(&o);
+	if (o.verbose)
+		fprintf(stderr, "fwd-sink: sequence tracker %s\n",
+			skel->rodata->seq_lock ? "under a spin lock" : "lockless (one RX queue, native)");
 	r = sink_bpf__load(skel);
 	if (r) {
 		fprintf(stderr, "fwd-sink: cannot load the BPF program: %s\n", strerror(-r));
