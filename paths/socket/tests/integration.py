@@ -194,7 +194,8 @@ def traffic(a, tmp):
                     "--out", case, "--frames", "3000"], check=True)
     for extra in (["--workers", "2"], ["--workers", "2", "--tx", "ring"],
                   ["--workers", "3", "--mode", "naive"], ["--tx", "ring"],
-                  ["--rx-ring", "v2"], ["--workers", "2", "--rx-ring", "v2", "--tx", "ring"]):
+                  ["--rx-ring", "v2"], ["--workers", "2", "--rx-ring", "v2", "--tx", "ring"],
+                  ["--busy-poll"], ["--mode", "naive", "--busy-poll"]):
         out = os.path.join(tmp, "out-" + "-".join(x.strip("-") for x in extra))
         r = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "golden_veth.py"),
                             "--fwd-socket", a.fwd_socket,
