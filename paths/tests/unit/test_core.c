@@ -4,7 +4,8 @@
  * crafted byte arrays, no privileges:
  *
  *  1. every verdict row of fwd_parse()/fwd_decide() as a table of
- *     {description, frame, ingress MAC, next hop or NULL, expected reason}
+ *     {description, next hop or NULL, expected reason, frame spec (with
+ *     the ingress MAC)}
  *     (the Linux BPF selftests' style); a non-FORWARD verdict must leave the
  *     frame untouched, a FORWARD is rewritten and compared byte for byte
  *     with an expectation built here, independently of the core;
@@ -81,6 +82,7 @@ static const struct row rows[] = {
 	ROW("unicast to another MAC (first byte)", &nh_fwd, FWD_DROP_NOT_FOR_US, .dmac = other_mac0),
 	ROW("ARP to another unicast MAC", &nh_fwd, FWD_DROP_NOT_FOR_US, .type = SET(0x0806), .dmac = other_mac),
 	ROW("IPv6 to another unicast MAC", &nh_fwd, FWD_DROP_NOT_FOR_US, .type = SET(0x86dd), .dmac = other_mac),
+	ROW("to port 0's MAC, received on another port", &nh_fwd, FWD_DROP_NOT_FOR_US, .ingress = other_mac, .dmac = in_mac),
 	ROW("not for us beats TTL 1", &nh_fwd, FWD_DROP_NOT_FOR_US, .dmac = other_mac, .ttl = SET(1)),
 	ROW("not for us beats a martian source", &nh_fwd, FWD_DROP_NOT_FOR_US, .dmac = other_mac, .saddr = SET(0)),
 	/* 3. not IPv4 */
@@ -148,6 +150,7 @@ static const struct row rows[] = {
 	ROW("padding counts toward the MTU check", &nh_mtu100, FWD_PUNT_MTU, .size = SET(115), .tot_len = SET(46)),
 	/* 12. forward */
 	ROW("64-byte UDP", &nh_fwd, FWD_FORWARD),
+	ROW("64-byte UDP on another ingress port", &nh_fwd, FWD_FORWARD, .ingress = other_mac),
 	ROW("TTL 2", &nh_fwd, FWD_FORWARD, .ttl = SET(2)),
 	ROW("TTL 255", &nh_fwd, FWD_FORWARD, .ttl = SET(255)),
 	ROW("first fragment (MF)", &nh_fwd, FWD_FORWARD, .frag = SET(0x2000)),
@@ -205,7 +208,8 @@ static const char *reason_str(enum fwd_reason r)
 static void run_row(const struct row *r)
 {
 	static uint8_t buf[2048], orig[2048], exp[2048];
-	size_t len = test_build(buf, &r->f, in_mac);
+	const uint8_t *mac = r->f.ingress ? r->f.ingress : in_mac;
+	size_t len = test_build(buf, &r->f, mac);
 	uint8_t *frame = malloc(len ? len : 1);
 	struct fwd_pkt p;
 	enum fwd_reason got;
@@ -216,7 +220,7 @@ static void run_row(const struct row *r)
 	}
 	memcpy(frame, buf, len);
 	memcpy(orig, buf, len);
-	got = fwd_parse(frame, frame + len, in_mac, &p);
+	got = fwd_parse(frame, frame + len, mac, &p);
 	if (got == FWD_FORWARD) {
 		CHECK(p.frame_len == len, "%s: frame_len %u, want %zu", r->desc, p.frame_len, len);
 		CHECK((uint8_t *)p.eth == frame && (uint8_t *)p.ip == frame + OFF_IP,

@@ -138,6 +138,7 @@ struct opt { int set; uint32_t v; };
  * from 198.18.0.2 to 198.19.0.1, TTL 64, addressed to the ingress MAC.
  */
 struct frame_spec {
+	const uint8_t *ingress; /* ingress port MAC; NULL: the test's default */
 	const uint8_t *dmac;  /* NULL: the ingress port MAC */
 	struct opt type;      /* ethertype */
 	struct opt ver_ihl;   /* raw first IP byte (overrides opt_words' IHL) */
