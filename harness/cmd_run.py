@@ -231,13 +231,35 @@ def plan(cfg, paths, placements_of):
                             blocks.append((m, p, pl, cfg["latency.frame_size"], rep))
                             total += len(cfg["latency.loads"])
         elif m == "cpu":
-            pl = cfg["cpu.placement"]
-            for rep in range(1, cfg["trials"] + 1):
-                for p in paths:
-                    if pl in p.placements:
-                        blocks.append((m, p, pl, cfg["cpu.frame_size"], rep))
-                        total += len(cfg["cpu.loads"])
+            cpu_pl = cpu_placements(paths, cfg["cpu.placement"])
+            for pl in dict.fromkeys(x for v in cpu_pl.values() for x in v):
+                for rep in range(1, cfg["trials"] + 1):
+                    for p in paths:
+                        if pl in cpu_pl[p.name]:
+                            blocks.append((m, p, pl, cfg["cpu.frame_size"], rep))
+                            total += len(cfg["cpu.loads"])
     return blocks, total
+
+
+def cpu_placements(paths, spec):
+    """{path: [placement]} for the cpu method: the DUT needs a core of its
+    own. 'auto' = the path's default if it has one (split, split-napi0),
+    else split; the ceiling joins every placement the others use."""
+    out = {}
+    for p in paths:
+        if p.name == "ceiling":
+            continue
+        if spec != "auto":
+            pl = spec
+        elif p.default_placement in ("split", "split-napi0"):
+            pl = p.default_placement
+        else:
+            pl = "split"
+        out[p.name] = [pl] if pl in p.placements else []
+    if any(p.name == "ceiling" for p in paths):
+        union = list(dict.fromkeys(x for v in out.values() for x in v))
+        out["ceiling"] = union or ([spec] if spec != "auto" else ["split"])
+    return out
 
 
 def resolve_placements(paths, requested):
@@ -329,7 +351,7 @@ def main(args):
     if not paths:
         raise HarnessError("no path can run here")
     placements_of = resolve_placements(paths, cfg["placement"])
-    if "cpu" in cfg["methods"]:
+    if "cpu" in cfg["methods"] and cfg["cpu.placement"] != "auto":
         check_placement(cfg["cpu.placement"])
 
     rid = f"{random.getrandbits(16):04x}"

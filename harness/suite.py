@@ -31,7 +31,7 @@ KEYS = {
     "latency.duration": (float, 0.0),
     "cpu.loads": (list, ["10%", "25%", "50%", "75%", "100%"]),
     "cpu.frame_size": (int, 64),
-    "cpu.placement": (str, "split"),
+    "cpu.placement": (str, "auto"),
     "cpu.duration": (float, 0.0),
 }
 METHODS = ("maxrate", "rfc2544", "latency", "cpu")
