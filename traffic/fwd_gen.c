@@ -371,8 +371,10 @@ int main(int argc, char **argv)
 	}
 	prctl(PR_SET_TIMERSLACK, 1UL);
 	burst = o.burst ? (uint32_t)o.burst : tr_pace_burst(o.rate);
+	/* engines size their buffers for the largest n: a catch-up burst */
 	cfg = (struct tr_gen_cfg){ .dev = o.dev, .ifindex = ifindex, .frames = &frames,
-				   .burst = burst, .raw = o.raw, .verbose = o.verbose,
+				   .burst = burst > TR_PACE_CATCHUP ? burst : TR_PACE_CATCHUP,
+				   .raw = o.raw, .verbose = o.verbose,
 				   .ts_every = (uint32_t)o.ts_every };
 	if (o.engine->open(&cfg, &st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fwd-gen: %s: %s\n", o.engine->name, err);

@@ -85,6 +85,10 @@ static int64_t afp_send(void *stp, uint32_t n, char *err, size_t errlen)
 	uint32_t i, fi = a->next;
 	int r;
 
+	if (n > a->cfg->burst) {
+		snprintf(err, errlen, "internal: %u frames asked, slots for %u", n, a->cfg->burst);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		uint8_t *slot = a->slots + (size_t)i * f->max_len;
 
