@@ -427,7 +427,7 @@ def main(args):
         status = "partial" if rc.errors else "ok"
     except (KeyboardInterrupt, Interrupted) as e:
         status = "interrupted"
-        log(f"interrupted ({e or 'SIGINT'}): tearing down")
+        log(f"interrupted ({str(e) or 'SIGINT'}): tearing down")
     finally:
         for s, h in old.items():
             signal.signal(s, h)

@@ -38,6 +38,7 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
     hist = os.path.join(rc.hist_dir, f"{tag}.csv")
     handle = path.start(env, plc)
     sink = None
+    done = False
     try:
         path.ready(env, handle)
         if ramp > 0:
@@ -61,10 +62,20 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
         time.sleep(rc.opt.settle)
         res, sink = sink.stop(), None
         c1 = counters.read(topo, watch)
+        done = True
     finally:
-        if sink is not None:
-            sink.stop(kill=True)
-        fstats = path.stop(env, handle)
+        if done:
+            fstats = path.stop(env, handle)
+        else:
+            # Already failing (or interrupted): clean up quietly so the
+            # original exception is the one that propagates.
+            for stop in ((lambda: sink.stop(kill=True)) if sink else None,
+                         lambda: path.stop(env, handle)):
+                try:
+                    if stop:
+                        stop()
+                except HarnessError:
+                    pass
     d = counters.delta(c0, c1)
     tx, rx = int(g.get("sent", 0)), int(res.get("rx", 0)) - int(res.get("bad_magic", 0))
     dur = float(g.get("duration_s") or duration)
