@@ -12,6 +12,7 @@
 #define DPDK_FWD_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <rte_common.h>
 #include <rte_ethdev.h>
@@ -63,6 +64,8 @@ struct dpdk_lcore {
 	/* published copy, read by the control thread */
 	struct dpdk_counters pub __rte_cache_aligned;
 	int idle;                       /* published: no frame for idle_tsc */
+	clockid_t cpu_clock;            /* this lcore thread's CPU-time clock */
+	int have_cpu_clock;             /* published once cpu_clock is set */
 } __rte_cache_aligned;
 
 /** Set by the signal handler or the control thread: every loop returns. */
@@ -82,5 +85,11 @@ int dpdk_fwd_loop(void *arg);
  * counters (each 64-bit counter read atomically; relaxed order).
  */
 void dpdk_counters_read(const struct dpdk_lcore *lc, struct dpdk_counters *out);
+
+/**
+ * dpdk_lcore_cpu_seconds() - CPU time the lcore's thread has used (s), or
+ * -1 if unknown. Divides rates into "per busy core" on a shared machine.
+ */
+double dpdk_lcore_cpu_seconds(const struct dpdk_lcore *lc);
 
 #endif /* DPDK_FWD_H */

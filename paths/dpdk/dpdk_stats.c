@@ -34,7 +34,8 @@ static double mpps(uint64_t now, uint64_t before, double secs)
 }
 
 void dpdk_stats_report(FILE *f, const struct dpdk_counters *cur,
-		       const struct dpdk_counters *prev, double secs, int json,
+		       const struct dpdk_counters *prev, double secs,
+		       double cpu_secs, int json,
 		       const char (*names)[RTE_ETH_NAME_MAX_LEN])
 {
 	unsigned int s;
@@ -66,10 +67,15 @@ void dpdk_stats_report(FILE *f, const struct dpdk_counters *cur,
 				mpps(tx, prev->port_tx[s] - prev->port_txdrop[s], secs));
 		fputc('\n', f);
 	}
-	if (prev)
-		fprintf(f, "  rate: rx %.3f Mpps forward %.3f Mpps over %.3f s\n",
+	if (prev) {
+		fprintf(f, "  rate: rx %.3f Mpps forward %.3f Mpps over %.3f s",
 			mpps(cur->st.rx, prev->st.rx, secs),
 			mpps(cur->st.reason[FWD_FORWARD],
 			     prev->st.reason[FWD_FORWARD], secs), secs);
+		if (cpu_secs > 0)
+			fprintf(f, "; lcores on CPU %.3f s: rx %.3f Mpps per busy core",
+				cpu_secs, mpps(cur->st.rx, prev->st.rx, cpu_secs));
+		fputc('\n', f);
+	}
 	fflush(f);
 }

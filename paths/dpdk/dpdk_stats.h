@@ -21,11 +21,14 @@ void dpdk_counters_sum(struct dpdk_lcore *const *lcs, unsigned int n, int local,
  * @cur, @prev: counters now and at the previous report (prev may be NULL:
  *              no rates).
  * @secs: seconds between the two.
+ * @cpu_secs: CPU seconds the forwarding lcores used meanwhile (<= 0:
+ *            unknown); text mode then adds Mpps per busy core.
  * @json: 1 = exactly fwd_stats_json() on one line, nothing else.
  * @names: device name per counter slot ("" = slot unused).
  */
 void dpdk_stats_report(FILE *f, const struct dpdk_counters *cur,
-		       const struct dpdk_counters *prev, double secs, int json,
+		       const struct dpdk_counters *prev, double secs,
+		       double cpu_secs, int json,
 		       const char (*names)[RTE_ETH_NAME_MAX_LEN]);
 
 #endif /* DPDK_STATS_H */

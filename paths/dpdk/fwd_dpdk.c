@@ -50,8 +50,24 @@ struct app {
 	struct dpdk_lcore *lc[RTE_MAX_LCORE];
 	unsigned int nlc;
 	uint64_t hz, stats_tsc, next_stats, last_tsc;
+	double last_cpu;                     /* lcore CPU seconds at last_tsc */
 	struct dpdk_counters last;
 };
+
+/* CPU seconds used by all forwarding lcores so far (-1: unknown). */
+static double lcores_cpu(const struct app *a)
+{
+	double sum = 0, s;
+	unsigned int i;
+
+	for (i = 0; i < a->nlc; i++) {
+		s = dpdk_lcore_cpu_seconds(a->lc[i]);
+		if (s < 0)
+			return -1;
+		sum += s;
+	}
+	return sum;
+}
 
 static void on_signal(int sig)
 {
@@ -67,12 +83,16 @@ static void control(void *arg, uint64_t now)
 	unsigned int i, idle = 0;
 
 	if (a->stats_tsc && now >= a->next_stats) {
+		double cpu = lcores_cpu(a);
+
 		dpdk_counters_sum(a->lc, a->nlc, 0, &cur);
 		dpdk_stats_report(stdout, &cur, &a->last,
 				  (double)(now - a->last_tsc) / (double)a->hz,
+				  cpu >= 0 && a->last_cpu >= 0 ? cpu - a->last_cpu : -1,
 				  a->o.json, a->names);
 		a->last = cur;
 		a->last_tsc = now;
+		a->last_cpu = cpu;
 		a->next_stats = now + a->stats_tsc;
 	}
 	if (a->o.exit_idle_ms) {
@@ -238,6 +258,7 @@ static void run(struct app *a)
 	FILE *f;
 
 	a->last_tsc = rte_rdtsc();
+	a->last_cpu = -1; /* first interval: no per-core figure */
 	a->next_stats = a->last_tsc + a->stats_tsc;
 	for (i = 0; i < a->nlc; i++)
 		if (a->lc[i]->lcore_id != rte_get_main_lcore())
@@ -271,8 +292,8 @@ static int report(struct app *a)
 
 	dpdk_counters_sum(a->lc, a->nlc, 1, &cur);
 	dpdk_stats_report(stdout, &cur, a->o.json ? NULL : &a->last,
-			  (double)(now - a->last_tsc) / (double)a->hz, a->o.json,
-			  a->names);
+			  (double)(now - a->last_tsc) / (double)a->hz, -1,
+			  a->o.json, a->names);
 	if (a->o.stats_file && fwd_stats_write_json(&cur.st, a->o.stats_file)) {
 		perror("fwd-dpdk: --stats-file");
 		rc = DPDK_EXIT_INTERNAL;
