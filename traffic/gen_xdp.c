@@ -139,8 +139,9 @@ static int gx_open(const struct tr_gen_cfg *cfg, void **stp, char *err, size_t e
 	memcpy(g->data_in + TR_GEN_META_LEN, f->data[i], g->data_len);
 	if (!cfg->raw) {
 		g->link_fd = bpf_link_create(g->prog_fd, cfg->ifindex, BPF_XDP, NULL);
-		if (g->link_fd < 0 && cfg->verbose)
-			fprintf(stderr, "fwd-gen: xdp: cannot attach to %s (%s): running without, ~1 ms per burst\n",
+		if (g->link_fd < 0)
+			fprintf(stderr, "fwd-gen: warning: xdp: cannot attach to %s (%s): "
+				"every burst re-patches the XDP dispatcher (~1 ms)\n",
 				cfg->dev, strerror(errno));
 	}
 	return 0;
