@@ -54,3 +54,20 @@ run "afpacket sendmmsg -> counting sink" --no-seq --no-latency -- --engine afpac
 run "xdp, clock per frame -> counting" --no-seq --no-latency -- --engine xdp --ts-every 1
 run "xdp live frames -> full sink" -- --engine xdp
 run "afpacket sendmmsg -> full sink" -- --engine afpacket
+
+# pacing: achieved rate at a few targets (2 s each; at 100 pps 200 frames)
+echo "pacing (target -> generator tx_pps, sink-counted pps):"
+for engine in xdp afpacket; do
+	for rate in 100 10000 1000000; do
+		sink_start --no-latency
+		in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --duration 2 --cpu "$CPU" \
+			--rate $rate --engine $engine >"$TMP/gen.json" || exit 1
+		sink_stop
+		/usr/bin/python3 - "$engine" "$rate" "$TMP/gen.json" "$TMP/sink.json" <<'PY'
+import json, sys
+e, r, g, s = sys.argv[1], float(sys.argv[2]), json.load(open(sys.argv[3])), json.load(open(sys.argv[4]))
+print(f"  {e:<9} {r:>10.0f} pps -> {g['tx_pps']:>12.1f} sent ({100 * (g['tx_pps'] / r - 1):+.2f} %), "
+      f"{s['rx'] / g['duration_s']:>12.1f} counted, burst {g['burst']}")
+PY
+	done
+done
