@@ -10,7 +10,7 @@ import signal
 import sys
 import time
 
-import methods
+import blocks
 import results
 import suite as suitemod
 import traffic
@@ -19,7 +19,7 @@ from plugins import load_all
 from plugins.base import Env
 from state import State, teardown
 from topology import SRC_ADDR, TRAFFIC_DST, Topology, check_prefix
-from trial import GEN_SHORTFALL, run_trial
+from trial import run_trial
 from util import HarnessError, is_root, log
 
 HERE = os.path.dirname(os.path.realpath(__file__))
@@ -139,150 +139,6 @@ def _hms(s):
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
-def _block_maxrate(rc, path, plc, size, rep):
-    rc.trial(path, plc, size, 0, rc.cfg["duration"], "maxrate", "max", rep)
-
-
-def _ensure_maxrate(rc, path, plc, size, rep):
-    if rc.gen_max_of(path.name, plc.name, size) is None:
-        rc.total += 1
-        rc.trial(path, plc, size, 0, rc.cfg["duration"], "maxrate", "reference", rep)
-
-
-def _block_rfc2544(rc, path, plc, size, rep):
-    cfg = rc.cfg
-    _ensure_maxrate(rc, path, plc, size, rep)
-    hi = rc.gen_max_of(path.name, plc.name, size)
-    dur = cfg["rfc2544.duration"] or cfg["duration"]
-    tol = cfg["loss_tolerance"]
-    n = [0]
-
-    short = [0]
-
-    def one(rate):
-        n[0] += 1
-        row = rc.trial(path, plc, size, rate, dur, "rfc2544", f"search{n[0]}", rep)
-        achieved = float(row["tx_pps"])
-        ok = methods.step_passes(float(row["dut_loss"] or 0), tol, rate, achieved,
-                                 GEN_SHORTFALL)
-        if ok is None:
-            short[0] += 1
-        return bool(ok), achieved
-
-    best, steps = methods.binary_search(one, hi, cfg["rfc2544.resolution"],
-                                        cfg["rfc2544.max_iterations"])
-    rc.total -= cfg["rfc2544.max_iterations"] - len(steps)
-    rc.searches.append({"path": path.name, "placement": plc.name, "frame_size": size,
-                        "trial": rep, "throughput_pps": best, "start_pps": hi,
-                        "loss_tolerance": tol, "steps": steps,
-                        "generator_limited": bool(steps and steps[0][1]) or short[0] > 0,
-                        "generator_short_steps": short[0]})
-    log(f"rfc2544 {path.name} {plc.name} {size}B trial {rep}: throughput "
-        f"{best / 1e6:.3f} Mpps after {len(steps)} steps"
-        + (f" ({short[0]} steps the generator could not offer)" if short[0] else ""))
-
-
-def _reference(rc, path, plc, size, rep):
-    ref = rc.throughput_of(path.name, plc.name, size)
-    if ref is None:
-        _ensure_maxrate(rc, path, plc, size, rep)
-        ref = rc.maxrate_of(path.name, plc.name, size)
-    return ref
-
-
-def _block_loads(rc, path, plc, size, rep, method, loads, dur):
-    ref = None
-    if any(str(x).strip().endswith("%") for x in loads):
-        ref = _reference(rc, path, plc, size, rep)
-    for spec in loads:
-        rate = methods.resolve_load(spec, ref)
-        if rate is None:
-            log(f"{method}: no reference rate for {path.name} {plc.name}: load {spec} skipped")
-            rc.total -= 1
-            continue
-        rc.trial(path, plc, size, rate, dur, method, str(spec), rep)
-
-
-def plan(cfg, paths, placements_of):
-    """Blocks (method, path, placement, size, rep) in run order, and the
-    number of trials they will take at most."""
-    blocks, total = [], 0
-    sizes = [int(s) for s in cfg["frame_sizes"]]
-    all_plc = []
-    for p in paths:
-        for pl in placements_of[p.name]:
-            if pl not in all_plc:
-                all_plc.append(pl)
-    for m in cfg["methods"]:
-        if m in ("maxrate", "rfc2544"):
-            per = 1 if m == "maxrate" else cfg["rfc2544.max_iterations"]
-            for size in sizes:
-                for pl in all_plc:
-                    for rep in range(1, cfg["trials"] + 1):
-                        for p in paths:
-                            if pl in placements_of[p.name]:
-                                blocks.append((m, p, pl, size, rep))
-                                total += per
-        elif m == "latency":
-            for pl in all_plc:
-                for rep in range(1, cfg["trials"] + 1):
-                    for p in paths:
-                        if pl in placements_of[p.name]:
-                            blocks.append((m, p, pl, cfg["latency.frame_size"], rep))
-                            total += len(cfg["latency.loads"])
-        elif m == "cpu":
-            cpu_pl = cpu_placements(paths, cfg["cpu.placement"])
-            for pl in dict.fromkeys(x for v in cpu_pl.values() for x in v):
-                for rep in range(1, cfg["trials"] + 1):
-                    for p in paths:
-                        if pl in cpu_pl[p.name]:
-                            blocks.append((m, p, pl, cfg["cpu.frame_size"], rep))
-                            total += len(cfg["cpu.loads"])
-    return blocks, total
-
-
-def cpu_placements(paths, spec):
-    """{path: [placement]} for the cpu method: the DUT needs a core of its
-    own. 'auto' = the path's default if it has one (split, split-napi0),
-    else split; the ceiling joins every placement the others use."""
-    out = {}
-    for p in paths:
-        if p.name == "ceiling":
-            continue
-        if spec != "auto":
-            pl = spec
-        elif p.default_placement in ("split", "split-napi0"):
-            pl = p.default_placement
-        else:
-            pl = "split"
-        out[p.name] = [pl] if pl in p.placements else []
-    if any(p.name == "ceiling" for p in paths):
-        union = list(dict.fromkeys(x for v in out.values() for x in v))
-        out["ceiling"] = union or ([spec] if spec != "auto" else ["split"])
-    return out
-
-
-def resolve_placements(paths, requested):
-    """{path name: [placements]}; 'default' -> the path's own default; the
-    ceiling runs in every placement any other selected path runs in."""
-    out = {}
-    for p in paths:
-        if p.name == "ceiling":
-            continue
-        pl = []
-        for r in requested:
-            x = p.default_placement if r == "default" else check_placement(r)
-            if x in p.placements and x not in pl:
-                pl.append(x)
-        out[p.name] = pl
-    if any(p.name == "ceiling" for p in paths):
-        union = [x for v in out.values() for x in v]
-        if not union:
-            union = [("inline" if r == "default" else check_placement(r)) for r in requested]
-        out["ceiling"] = list(dict.fromkeys(union))
-    return out
-
-
 def postprocess(rc):
     """Inline CPU cost (1/rate - 1/ceiling), gen-limited inline rows,
     summary rows."""
@@ -350,7 +206,7 @@ def main(args):
             log(f"skip {name}: {why}")
     if not paths:
         raise HarnessError("no path can run here")
-    placements_of = resolve_placements(paths, cfg["placement"])
+    placements_of = blocks.resolve_placements(paths, cfg["placement"])
     if "cpu" in cfg["methods"] and cfg["cpu.placement"] != "auto":
         check_placement(cfg["cpu.placement"])
 
@@ -389,11 +245,11 @@ def main(args):
     try:
         topo.up(state)
         rc = Runner(cfg, env, build_dir, out_dir)
-        blocks, rc.total = plan(cfg, paths, placements_of)
-        log(f"run {run_id}: {len(paths)} paths, {len(blocks)} blocks, up to {rc.total} "
+        plan, rc.total = blocks.plan(cfg, paths, placements_of)
+        log(f"run {run_id}: {len(paths)} paths, {len(plan)} blocks, up to {rc.total} "
             f"trials -> {out_dir}")
         failed = {}
-        for method, path, pl, size, rep in blocks:
+        for method, path, pl, size, rep in plan:
             if path.name in failed:
                 continue
             plc = Placement(pl, topo, path.ingress, path.sink_if, path.rps)
@@ -402,15 +258,15 @@ def main(args):
                 path.prepare(env, plc)
                 try:
                     if method == "maxrate":
-                        _block_maxrate(rc, path, plc, size, rep)
+                        blocks.block_maxrate(rc, path, plc, size, rep)
                     elif method == "rfc2544":
-                        _block_rfc2544(rc, path, plc, size, rep)
+                        blocks.block_rfc2544(rc, path, plc, size, rep)
                     elif method == "latency":
-                        _block_loads(rc, path, plc, size, rep, "latency",
+                        blocks.block_loads(rc, path, plc, size, rep, "latency",
                                      cfg["latency.loads"],
                                      cfg["latency.duration"] or cfg["duration"])
                     elif method == "cpu":
-                        _block_loads(rc, path, plc, size, rep, "cpu", cfg["cpu.loads"],
+                        blocks.block_loads(rc, path, plc, size, rep, "cpu", cfg["cpu.loads"],
                                      cfg["cpu.duration"] or cfg["duration"])
                 finally:
                     path.unprepare(env)
