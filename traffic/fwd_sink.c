@@ -315,11 +315,14 @@ int main(int argc, char **argv)
 		}
 		skel->bss->capture_left = (int64_t)o.capture_count;
 	}
-	lopts.flags = o.generic ? XDP_FLAGS_SKB_MODE : 0;
+	/* native explicitly: never a silent fallback to generic mode, whose
+	 * runs are not serialised by one NAPI poll (need_seq_lock()) */
+	lopts.flags = o.generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 	link_fd = bpf_link_create(bpf_program__fd(skel->progs.tr_sink), ifindex, BPF_XDP, &lopts);
 	if (link_fd < 0) {
 		fprintf(stderr, "fwd-sink: cannot attach XDP to %s: %s%s\n", o.dev, strerror(errno),
-			errno == EBUSY || errno == EEXIST ? " (another XDP program is attached)" : "");
+			errno == EBUSY || errno == EEXIST ? " (another XDP program is attached)" :
+			!o.generic && errno == EOPNOTSUPP ? " (no native XDP here: try --xdp-mode generic)" : "");
 		goto out;
 	}
 	if (o.ready) {

@@ -31,7 +31,8 @@ int sink_reset(struct sink_bpf *skel, char *err, size_t errlen);
 
 /**
  * sink_json() - the fwd-sink summary object (README.md).
- * @seq_on, @lat_on: whether the program tracked them (else null fields).
+ * @seq_on, @lat_on: whether the program tracked them (else null fields;
+ *          latency fields are also null when no frame had a latency).
  * @expect: frames the generator sent (0 = unknown): sequence numbers
  *          @s->next .. @expect-1 never seen are added to "lost".
  */

@@ -143,11 +143,13 @@ json_t *sink_json(const struct sink_snap *s, int seq_on, int lat_on, uint64_t ex
 	json_t *j = json_object(), *lat = json_object();
 	uint64_t lost = s->missing;
 	struct tr_lat l;
+	int have_lat;
 
 	if (expect > s->next)
 		lost += expect - s->next;
 	tr_hist_summary(s->hist, s->cnt.lat_n, s->cnt.lat_sum, s->cnt.lat_min,
 			s->cnt.lat_max, &l);
+	have_lat = lat_on && l.n > 0;  /* no value measured: null, not 0 */
 	json_object_set_new(j, "rx", json_integer((json_int_t)s->cnt.rx));
 	json_object_set_new(j, "bytes", json_integer((json_int_t)s->cnt.bytes));
 	json_object_set_new(j, "lost", u64_or_null(seq_on, lost));
@@ -159,13 +161,13 @@ json_t *sink_json(const struct sink_snap *s, int seq_on, int lat_on, uint64_t ex
 	json_object_set_new(j, "lat_n", json_integer((json_int_t)l.n));
 	json_object_set_new(j, "lat_negative", json_integer((json_int_t)s->cnt.lat_neg));
 	json_object_set_new(j, "passed", json_integer((json_int_t)s->cnt.passed));
-	json_object_set_new(lat, "min", u64_or_null(lat_on, l.min));
-	json_object_set_new(lat, "mean", lat_on ? json_real(l.mean) : json_null());
-	json_object_set_new(lat, "p50", u64_or_null(lat_on, l.p50));
-	json_object_set_new(lat, "p90", u64_or_null(lat_on, l.p90));
-	json_object_set_new(lat, "p99", u64_or_null(lat_on, l.p99));
-	json_object_set_new(lat, "p999", u64_or_null(lat_on, l.p999));
-	json_object_set_new(lat, "max", u64_or_null(lat_on, l.max));
+	json_object_set_new(lat, "min", u64_or_null(have_lat, l.min));
+	json_object_set_new(lat, "mean", have_lat ? json_real(l.mean) : json_null());
+	json_object_set_new(lat, "p50", u64_or_null(have_lat, l.p50));
+	json_object_set_new(lat, "p90", u64_or_null(have_lat, l.p90));
+	json_object_set_new(lat, "p99", u64_or_null(have_lat, l.p99));
+	json_object_set_new(lat, "p999", u64_or_null(have_lat, l.p999));
+	json_object_set_new(lat, "max", u64_or_null(have_lat, l.max));
 	json_object_set_new(j, "lat_ns", lat);
 	return j;
 }
