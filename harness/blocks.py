@@ -54,9 +54,12 @@ def block_rfc2544(rc, path, plc, size, rep):
         + (f" ({short[0]} steps the generator could not offer)" if short[0] else ""))
 
 
-def _reference(rc, path, plc, size, rep):
-    ref = rc.throughput_of(path.name, plc.name, size)
-    if ref is None:
+def _reference(rc, path, plc, size, rep, method):
+    """The rate that % loads are shares of: the RFC 2544 throughput found
+    in this run for the latency method (when the search found one), else
+    the max forwarding rate (measured now if this run has none)."""
+    ref = rc.throughput_of(path.name, plc.name, size) if method == "latency" else None
+    if not ref:
         _ensure_maxrate(rc, path, plc, size, rep)
         ref = rc.maxrate_of(path.name, plc.name, size)
     return ref
@@ -65,7 +68,7 @@ def _reference(rc, path, plc, size, rep):
 def block_loads(rc, path, plc, size, rep, method, loads, dur):
     ref = None
     if any(str(x).strip().endswith("%") for x in loads):
-        ref = _reference(rc, path, plc, size, rep)
+        ref = _reference(rc, path, plc, size, rep, method)
     for spec in loads:
         rate = methods.resolve_load(spec, ref)
         if rate is None:

@@ -188,7 +188,8 @@ def _cdf_step(lat):
 def latency_cdf(rows, pdir, run, out_dir):
     lat = [r for r in rows if r["method"] == "latency" and r["hist"]]
     step = _cdf_step(lat)
-    load = f"{step} of RFC 2544 throughput" if step and step.endswith("%") else f"{step} pps"
+    load = (f"{step} of each path's reference rate" if step and step.endswith("%")
+            else f"{step} pps")
     p = Plot(pdir, "latency_cdf", f"Latency CDF at offered load {load}" if step
              else "Latency CDF")
     p.lines += ['set xlabel "one-way latency (ns)"', 'set ylabel "fraction of frames"',
