@@ -403,25 +403,58 @@ static int write_ready(const char *path)
 	return 0;
 }
 
-/* Wait for SIGINT/SIGTERM (blocked in every thread), printing the counters
- * every interval. */
-static void wait_for_stop(struct app *a, const sigset_t *sigs)
+static double now_s(void)
 {
-	double iv = a->cfg.stats_interval;
-	struct timespec ts = {
-		.tv_sec = iv > 0 ? (time_t)iv : 3600,
-		.tv_nsec = iv > 0 ? (long)((iv - (double)(time_t)iv) * 1e9) : 0,
-	};
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A worker that stopped because a port's device vanished: say which. */
+static int worker_failed(const struct app *a)
+{
+	int i, e;
+
+	for (i = 0; i < a->nstarted; i++) {
+		e = __atomic_load_n(&a->w[i].fatal_err, __ATOMIC_ACQUIRE);
+		if (e) {
+			int k = a->w[i].fatal_port;
+
+			fprintf(stderr, NAME ": port %d (%s): %s: the interface went away\n",
+				k, a->t->ports[k].name, strerror(e));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Wait for SIGINT/SIGTERM (blocked in every thread), printing the counters
+ * every interval and watching the workers. Returns 0, or an exit code. */
+static int wait_for_stop(struct app *a, const sigset_t *sigs)
+{
+	const struct timespec tick = { .tv_sec = 0, .tv_nsec = 100000000 };
+	double iv = a->cfg.stats_interval, next;
 
 	if (iv > 0 && iv < 0.01)
-		ts.tv_nsec = 10000000; /* at most 100 lines a second */
+		iv = 0.01; /* at most 100 lines a second */
+	next = now_s() + iv;
 	for (;;) {
-		int sig = sigtimedwait(sigs, NULL, &ts);
+		struct timespec ts = tick;
+		double left = next - now_s();
+		int sig;
 
+		if (iv > 0 && left < 0.1)
+			ts.tv_nsec = left > 0 ? (long)(left * 1e9) : 0;
+		sig = sigtimedwait(sigs, NULL, &ts);
 		if (sig == SIGINT || sig == SIGTERM)
-			return;
-		if (sig < 0 && errno == EAGAIN && iv > 0)
+			return 0;
+		if (worker_failed(a))
+			return SOCK_EXIT_NOIF;
+		if (iv > 0 && now_s() >= next) {
 			print_stats(a);
+			next += iv;
+		}
 	}
 }
 
@@ -504,7 +537,7 @@ int main(int argc, char **argv)
 		rc = SOCK_EXIT_USAGE;
 		goto out;
 	}
-	wait_for_stop(&a, &sigs);
+	rc = wait_for_stop(&a, &sigs);
 	a.stop = 1;
 	for (int i = 0; i < a.nstarted; i++)
 		pthread_join(a.w[i].th, NULL);

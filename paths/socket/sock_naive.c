@@ -20,11 +20,13 @@
 #define POLL_MS 100
 #define DRAIN_MAX 64     /* frames read from one socket before the next */
 #define BUF_LEN 65536
+#define BUSY_CHECK 4096  /* busy-poll: idle rounds between error checks */
 
 /* Receive one frame into @buf with its VLAN tag put back. Returns the
  * length, 0 when nothing is queued, -1 on a frame that cannot be used. */
-static ssize_t recv_one(struct sock_worker *w, int fd, uint8_t *buf, size_t cap)
+static ssize_t recv_one(struct sock_worker *w, int port, uint8_t *buf, size_t cap)
 {
+	int fd = w->port[port].rx_fd;
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
@@ -38,8 +40,15 @@ static ssize_t recv_one(struct sock_worker *w, int fd, uint8_t *buf, size_t cap)
 	ssize_t n;
 
 	n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
-	if (n < 0)
+	if (n < 0) {
+		/* recvmsg() reports (and clears) the socket error itself */
+		if (errno == ENETDOWN || errno == ENODEV || errno == ENXIO) {
+			struct pollfd p = { .fd = fd, .revents = POLLERR };
+
+			(void)sock_worker_check_errors(w, &p, &port, 1);
+		}
 		return 0;
+	}
 	if ((size_t)n > cap - 4 || (msg.msg_flags & MSG_TRUNC)) {
 		SOCK_COUNT(w->xs.truncated, 1);
 		return -1;
@@ -70,7 +79,7 @@ static int drain(struct sock_worker *w, int port, uint8_t *buf)
 	for (i = 0; i < DRAIN_MAX; i++) {
 		enum fwd_reason r;
 
-		n = recv_one(w, w->port[port].rx_fd, buf, BUF_LEN);
+		n = recv_one(w, port, buf, BUF_LEN);
 		if (n == 0)
 			break;
 		if (n < 0)
@@ -99,6 +108,7 @@ void *sock_naive_run(void *arg)
 	struct sock_worker *w = arg;
 	struct pollfd pfd[FWD_MAX_PORTS];
 	int ports[FWD_MAX_PORTS];
+	unsigned int idle = 0;
 	int k, np = 0, work;
 
 	for (k = 0; k < FWD_MAX_PORTS; k++) {
@@ -109,19 +119,24 @@ void *sock_naive_run(void *arg)
 		ports[np++] = k;
 	}
 	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
-		work = 0;
-		if (!w->cfg->busy_poll) {
-			int rc = poll(pfd, (nfds_t)np, POLL_MS);
+		if (!w->cfg->busy_poll || !(++idle & (BUSY_CHECK - 1))) {
+			int rc = poll(pfd, (nfds_t)np, w->cfg->busy_poll ? 0 : POLL_MS);
 
 			if (rc < 0 && errno != EINTR)
 				break;
-			if (rc <= 0)
+			if (rc > 0 && sock_worker_check_errors(w, pfd, ports, np))
+				break;
+			if (rc <= 0 && !w->cfg->busy_poll)
 				continue;
 		}
+		work = 0;
 		for (k = 0; k < np; k++)
 			if (w->cfg->busy_poll || (pfd[k].revents & POLLIN))
 				work += drain(w, ports[k], buf);
-		(void)work;
+		if (work)
+			idle = 0;
+		if (__atomic_load_n(&w->fatal_err, __ATOMIC_RELAXED))
+			break;
 	}
 	return NULL;
 }

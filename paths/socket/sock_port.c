@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -221,6 +223,7 @@ int sock_port_open(struct sock_wport *wp, const struct sock_cfg *cfg,
 	memset(wp, 0, sizeof(*wp));
 	wp->rx_fd = wp->tx_fd = -1;
 	wp->present = 1;
+	wp->ifindex = ifindex;
 	if (cfg->mode == SOCK_MODE_NAIVE)
 		rc = open_naive(wp, cfg, ifindex, fanout_id, err, errlen);
 	else
@@ -257,4 +260,34 @@ uint64_t sock_port_rx_drops(const struct sock_wport *wp)
 	    getsockopt(wp->rx_fd, SOL_PACKET, PACKET_STATISTICS, &st, &len))
 		return 0;
 	return st.tp_drops;
+}
+
+int sock_worker_check_errors(struct sock_worker *w, const struct pollfd *pfd,
+			     const int *ports, int np)
+{
+	char name[IF_NAMESIZE];
+	int k, e;
+	socklen_t len;
+
+	for (k = 0; k < np; k++) {
+		if (!(pfd[k].revents & (POLLERR | POLLNVAL)))
+			continue;
+		e = 0;
+		len = sizeof(e);
+		if (getsockopt(pfd[k].fd, SOL_SOCKET, SO_ERROR, &e, &len))
+			e = errno;
+		if (!e) /* already consumed by a recvmsg(): look at the device */
+			e = ENETDOWN;
+		if (pfd[k].revents & POLLNVAL)
+			e = EBADF;
+		if (e == ENETDOWN && !if_indextoname((unsigned int)w->port[ports[k]].ifindex,
+						     name))
+			e = ENODEV; /* unregistered, not just down */
+		if (e == ENODEV || e == ENXIO || e == EBADF) {
+			__atomic_store_n(&w->fatal_port, ports[k], __ATOMIC_RELAXED);
+			__atomic_store_n(&w->fatal_err, e, __ATOMIC_RELEASE);
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -24,6 +24,7 @@
 
 #define POLL_MS 100         /* idle wake-up to notice a stop request */
 #define TX_RING_SPINS 1000  /* re-checks of a busy TX slot after a kick */
+#define BUSY_CHECK 4096     /* busy-poll: idle rounds between error checks */
 
 static void mmsg_flush(struct sock_worker *w, struct sock_wport *wp)
 {
@@ -283,6 +284,7 @@ void *sock_ring_run(void *arg)
 	struct sock_worker *w = arg;
 	struct pollfd pfd[FWD_MAX_PORTS];
 	int ports[FWD_MAX_PORTS];
+	unsigned int idle = 0;
 	int k, np = 0, work;
 
 	for (k = 0; k < FWD_MAX_PORTS; k++) {
@@ -293,12 +295,21 @@ void *sock_ring_run(void *arg)
 		ports[np++] = k;
 	}
 	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
+		int rc;
+
 		work = 0;
 		for (k = 0; k < np; k++)
 			work += drain_port(w, ports[k]);
-		if (work || w->cfg->busy_poll)
+		if (work)
 			continue;
-		if (poll(pfd, (nfds_t)np, POLL_MS) < 0 && errno != EINTR)
+		/* busy-poll: only a zero-timeout poll now and then, to notice
+		 * socket errors (a vanished device) */
+		if (w->cfg->busy_poll && (++idle & (BUSY_CHECK - 1)))
+			continue;
+		rc = poll(pfd, (nfds_t)np, w->cfg->busy_poll ? 0 : POLL_MS);
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (rc > 0 && sock_worker_check_errors(w, pfd, ports, np))
 			break;
 	}
 	tx_flush_all(w);

@@ -51,6 +51,7 @@ struct sock_mmsg {
 /** One port as seen by one worker. */
 struct sock_wport {
 	int present;
+	int ifindex;
 	int rx_fd;            /* bound to the port's interface, ETH_P_ALL */
 	int tx_fd;            /* ring mode: protocol 0 (receives nothing) */
 	struct sock_rx_ring rx;
@@ -75,6 +76,8 @@ struct sock_worker {
 	struct sock_xstats xs;    /* written by the worker only */
 	struct sock_punt *punt;   /* NULL unless --punt-pcap */
 	const volatile int *stop;
+	int fatal_err;            /* set (errno) when a port's device vanished */
+	int fatal_port;
 	uint8_t *scratch;         /* frame rebuilt with its VLAN tag */
 	size_t scratch_len;
 	pthread_t th;
@@ -110,6 +113,20 @@ static inline enum fwd_reason sock_classify(const struct fwd_table *t,
 	*egress = nh->port;
 	return FWD_FORWARD;
 }
+
+/**
+ * sock_worker_check_errors() - after poll() reported POLLERR on some of
+ * @pfd (one per port in @ports): read and clear each socket's error.
+ * The kernel reports ENETDOWN both when the link goes down (the socket
+ * resumes when it is up again) and when the device is unregistered (the
+ * socket is unbound for good): the ifindex tells them apart. A vanished
+ * device stops the worker: sets fatal_err/fatal_port and returns -1 (main
+ * exits 5). Other errors are cleared and ignored.
+ * Returns 0 to go on.
+ */
+struct pollfd;
+int sock_worker_check_errors(struct sock_worker *w, const struct pollfd *pfd,
+			     const int *ports, int np);
 
 /** sock_ring_run() - pthread entry of a ring-mode worker (sock_ring.c). */
 void *sock_ring_run(void *arg);

@@ -187,6 +187,38 @@ def kernel_semantics(a, tmp, topo, routes):
           "back on port 0: %s" % [f.summary() for f in back])
 
 
+def link_events(a, tmp, topo, routes):
+    """A port's link going down and up is survived; a port's interface
+    deleted while running ends fwd-socket with exit 5 naming it. Last check
+    on this topology: it deletes p2."""
+    dut = topo.ns["dut"]
+    for extra in ([], ["--mode", "naive", "--busy-poll"]):
+        p = subprocess.Popen(topo.exec_cmd("dut", [a.fwd_socket, "--routes", routes, "--json"] + extra),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        socktopo.run(["ip", "-n", dut, "link", "set", "p2", "down"])
+        time.sleep(0.3)
+        socktopo.run(["ip", "-n", dut, "link", "set", "p2", "up"])
+        time.sleep(0.3)
+        alive = p.poll() is None
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=10)
+        check(alive and p.returncode == 0, "link down/up %s: keeps running, clean exit" % " ".join(extra),
+              "exit %s: %s" % (p.returncode, err))
+    p = subprocess.Popen(topo.exec_cmd("dut", [a.fwd_socket, "--routes", routes, "--json"]),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    socktopo.run(["ip", "-n", dut, "link", "del", "p2"])
+    try:
+        out, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    check(p.returncode == 5 and "p2" in err.splitlines()[0] and out.strip().startswith("{"),
+          "interface deleted while running -> exit 5 naming it, final stats",
+          "exit %s: %r %r" % (p.returncode, out, err))
+
+
 def traffic(a, tmp):
     """Several workers (PACKET_FANOUT), both TX methods, both modes, vs fwd-ref."""
     case = os.path.join(tmp, "case")
@@ -234,6 +266,7 @@ def main():
             forwarding_on(a, topo, routes)
             signals(a, tmp, topo, routes)
             kernel_semantics(a, tmp, topo, routes)
+            link_events(a, tmp, topo, routes)
         traffic(a, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
