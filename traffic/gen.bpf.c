@@ -94,7 +94,8 @@ int tr_gen_stamp(struct xdp_md *ctx)
 		data_end = (void *)(long)ctx->data_end;
 	}
 
-	/* headers: 8-byte words, then the last head_len % 8 bytes */
+	/* headers: 8-byte words, then one (overlapping) word ending at
+	 * head_len; the loader guarantees 16 <= head_len <= TR_TMPL_HEAD */
 	dst = data;
 #pragma unroll
 	for (k = 0; k < TR_TMPL_HEAD / 8; k++) {
@@ -104,17 +105,12 @@ int tr_gen_stamp(struct xdp_md *ctx)
 			return XDP_ABORTED;
 		dst[k] = ((__u64 *)t->head)[k];
 	}
-	k *= 8;
-#pragma unroll
-	for (int j = 0; j < 7; j++) {
-		__u32 o = (k + j) & (TR_TMPL_HEAD - 1);
-
-		if (k + j >= t->head_len)
-			break;
-		if (data + o + 1 > data_end)
-			return XDP_ABORTED;
-		((__u8 *)data)[o] = t->head[o];
-	}
+	k = t->head_len - 8;
+	if (k > TR_TMPL_HEAD - 8)
+		return XDP_ABORTED;
+	if (data + k + 8 > data_end)
+		return XDP_ABORTED;
+	*(__u64 *)(data + k) = *(__u64 *)(t->head + k);
 
 	pl = data + (t->pl_off & (TR_TMPL_HEAD - 1));
 	if ((void *)(pl + 1) > data_end)

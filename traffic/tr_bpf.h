@@ -32,7 +32,10 @@ struct tr_tmpl {
 	__u16 head_len;
 	__u16 pl_off;
 	__u16 pad;
-	__u8 head[TR_TMPL_HEAD];
+	/* 8-byte aligned: the program copies it in 64-bit words (with only
+	 * the struct's 2-byte alignment clang splits each word into four
+	 * 16-bit loads) */
+	__u8 head[TR_TMPL_HEAD] __attribute__((aligned(8)));
 };
 
 /* ---- sink (sink.bpf.c) ---- */
