@@ -1,63 +1,65 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * fkm-pcap - the two ends of the kernel-module golden test (README.md):
+ * fkm-pcap - the two ends of the kernel-module golden test (README.md).
+ *
+ *   fkm-pcap run --ns-ext NS --ns-dut NS --port N:EXTIF:DUTIF... --in-port N
+ *                --in IN.pcap --out-dir DIR [--settle-ms MS] [--cpu N]
+ *       One golden case in one process: captures every port's outside end
+ *       EXTIF (in netns NS-ext) -> DIR/portN.pcap, the frames the module
+ *       punts on the ingress DUTIF (netns NS-dut, after-hook capture, see
+ *       fkm_cap.h) -> DIR/punt.pcap, replays IN.pcap into the ingress
+ *       port's EXTIF, waits until no frame arrived for MS ms (default 300),
+ *       writes DIR/sent.pcap (the frames really sent). Prints
+ *       "sent N skipped M".
  *
  *   fkm-pcap replay --if IF --in IN.pcap [--sent SENT.pcap] [--cpu N]
- *       Transmits every frame of IN.pcap, in order, on IF through an
- *       AF_PACKET socket, from one pinned CPU so that the receive side
- *       keeps the order. Frames shorter than an Ethernet header cannot be
- *       sent on an Ethernet device (the kernel's dev_validate_header()
- *       refuses them): they are skipped and counted; --sent writes the
- *       frames actually sent (the input the result must be compared to).
- *       Prints "sent N skipped M".
+ *       Transmits every frame of IN.pcap in order through an AF_PACKET
+ *       socket, pinned to one CPU so that the receivers keep the order.
+ *       Frames shorter than an Ethernet header cannot be sent on an
+ *       Ethernet device (dev_validate_header() refuses them): they are
+ *       skipped and counted. Prints "sent N skipped M".
  *
  *   fkm-pcap capture --if IF --out OUT.pcap [--ready-file P]
- *       Records frames received on IF (not those sent from it) until
- *       SIGINT/SIGTERM: an ETH_P_ALL AF_PACKET socket with an 8 MiB
- *       buffer, VLAN tags restored from PACKET_AUXDATA; fails if the
- *       kernel dropped any frame for it.
+ *                    [--after-hook --protos-from IN.pcap]
+ *       Records received frames until SIGINT/SIGTERM (fkm_cap.h).
  *
  *   fkm-pcap vlan-count --in FILE.pcap
  *       Prints how many frames carry an 802.1Q / 802.1ad tag.
  *
- *   fkm-pcap capture --after-hook --protos-from IN.pcap --if IF --out OUT.pcap
- *       Records the frames that the ingress hooks let through to the stack
- *       (punts): AF_PACKET sockets bound to one protocol each (never
- *       ETH_P_ALL) sit in the device's ptype list, which the kernel serves
- *       *after* netfilter ingress and rx_handler; ETH_P_ALL taps run
- *       before them. One socket per protocol found in IN.pcap, merged by
- *       the kernel's receive timestamp. Limit: an 802.1Q/802.1ad tag is
- *       removed from the skb before this point, so tagged frames are seen
- *       without their tag.
- *
- * Exit: 0 ok, 1 I/O or socket error, 2 usage.
+ * Exit: 0 ok, 1 I/O, socket or capture-drop error, 2 usage.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
+#include <limits.h>
 #include <net/if.h>
+#include <linux/if_ether.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
 
-#define SNAPLEN 65535
-#define MAX_PROTOS 32
+#include "fkm_cap.h"
+
+#define MAX_PORTS 16
+
+struct port {
+	int id;
+	char ext[IF_NAMESIZE + 1], dut[IF_NAMESIZE + 1];
+};
 
 struct opts {
 	const char *ifname, *in, *out, *sent, *ready, *protos_from;
-	int cpu, after_hook;
+	const char *ns_ext, *ns_dut, *out_dir;
+	struct port port[MAX_PORTS];
+	int nports, cpu, after_hook, in_port, settle_ms;
 };
 
 static volatile sig_atomic_t stop;
@@ -71,11 +73,121 @@ static void on_signal(int sig)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: fkm-pcap replay --if IF --in IN.pcap [--sent SENT.pcap] [--cpu N]\n"
+		"usage: fkm-pcap run --ns-ext NS --ns-dut NS --port N:EXTIF:DUTIF... --in-port N\n"
+		"                    --in IN.pcap --out-dir DIR [--settle-ms MS] [--cpu N]\n"
+		"       fkm-pcap replay --if IF --in IN.pcap [--sent SENT.pcap] [--cpu N]\n"
 		"       fkm-pcap capture --if IF --out OUT.pcap [--ready-file P]\n"
-		"       fkm-pcap vlan-count --in FILE.pcap\n"
-		"                        [--after-hook --protos-from IN.pcap]\n");
+		"                        [--after-hook --protos-from IN.pcap]\n"
+		"       fkm-pcap vlan-count --in FILE.pcap\n");
 	return 2;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "fkm-pcap: netns %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	rc = setns(fd, CLONE_NEWNET);
+	if (rc)
+		fprintf(stderr, "fkm-pcap: setns %s: %s\n", name, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "fkm-pcap: pin to CPU %d: %s (order may suffer)\n",
+			cpu, strerror(errno));
+}
+
+/* Send every frame of @in on @fd; frames < 14 B are skipped. 0/-1. */
+static int replay_fd(int fd, const char *in, const char *sent_path,
+		     const char *ifname, unsigned long *sent, unsigned long *skipped)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_dumper_t *dump = NULL;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	pcap_t *pc;
+	int rc = -1, r;
+
+	*sent = *skipped = 0;
+	pc = pcap_open_offline(in, errbuf);
+	if (!pc) {
+		fprintf(stderr, "fkm-pcap: %s\n", errbuf);
+		return -1;
+	}
+	if (sent_path && !(dump = pcap_dump_open(pc, sent_path))) {
+		fprintf(stderr, "fkm-pcap: %s\n", pcap_geterr(pc));
+		goto out;
+	}
+	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
+		if (h->caplen != h->len) {
+			fprintf(stderr, "fkm-pcap: %s: frame cut by the snaplen\n", in);
+			goto out;
+		}
+		if (h->caplen < ETH_HLEN) {
+			(*skipped)++;
+			continue;
+		}
+		if (send(fd, data, h->caplen, 0) != (ssize_t)h->caplen) {
+			fprintf(stderr, "fkm-pcap: send %u-byte frame on %s: %s\n",
+				h->caplen, ifname, strerror(errno));
+			goto out;
+		}
+		if (dump)
+			pcap_dump((u_char *)dump, h, data);
+		(*sent)++;
+	}
+	if (r == PCAP_ERROR) {
+		fprintf(stderr, "fkm-pcap: %s: %s\n", in, pcap_geterr(pc));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (dump) {
+		if (pcap_dump_flush(dump))
+			rc = -1;
+		pcap_dump_close(dump);
+	}
+	pcap_close(pc);
+	return rc;
+}
+
+static int cmd_replay(const struct opts *o)
+{
+	unsigned long sent, skipped;
+	int fd, rc;
+
+	pin(o->cpu);
+	fd = fkm_packet_socket(o->ifname, 0); /* protocol 0: send only */
+	if (fd < 0)
+		return 1;
+	rc = replay_fd(fd, o->in, o->sent, o->ifname, &sent, &skipped);
+	close(fd);
+	if (rc)
+		return 1;
+	printf("sent %lu skipped %lu\n", sent, skipped);
+	return 0;
 }
 
 static int write_ready(const char *path)
@@ -92,125 +204,93 @@ static int write_ready(const char *path)
 	return 0;
 }
 
-static int packet_socket(const char *ifname, unsigned short proto)
+static int cmd_capture(const struct opts *o)
 {
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(proto) };
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(proto));
+	struct fkm_cap c = { 0 };
+	int rc = 1;
 
-	if (fd < 0) {
-		fprintf(stderr, "fkm-pcap: AF_PACKET socket: %s\n", strerror(errno));
-		return -1;
-	}
-	sll.sll_ifindex = (int)if_nametoindex(ifname);
-	if (!sll.sll_ifindex || bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
-		fprintf(stderr, "fkm-pcap: %s: %s\n", ifname, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int replay(const struct opts *o)
-{
-	char errbuf[PCAP_ERRBUF_SIZE];
-	pcap_dumper_t *sent = NULL;
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	unsigned long n = 0, skipped = 0;
-	cpu_set_t set;
-	pcap_t *pc;
-	int fd, rc = 1, r;
-
-	CPU_ZERO(&set);
-	CPU_SET(o->cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fprintf(stderr, "fkm-pcap: pin to CPU %d: %s (order may suffer)\n",
-			o->cpu, strerror(errno));
-	pc = pcap_open_offline(o->in, errbuf);
-	if (!pc) {
-		fprintf(stderr, "fkm-pcap: %s\n", errbuf);
-		return 1;
-	}
-	fd = packet_socket(o->ifname, 0); /* protocol 0: send only */
-	if (fd < 0)
+	if (o->after_hook ? fkm_cap_open_after_hook(&c, o->ifname, o->protos_from)
+			  : fkm_cap_open_all(&c, o->ifname))
 		goto out;
-	if (o->sent && !(sent = pcap_dump_open(pc, o->sent))) {
-		fprintf(stderr, "fkm-pcap: %s\n", pcap_geterr(pc));
+	if (write_ready(o->ready))
 		goto out;
-	}
-	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-		if (h->caplen != h->len) {
-			fprintf(stderr, "fkm-pcap: %s: frame cut by the snaplen\n", o->in);
+	while (!stop) {
+		poll(NULL, 0, 20);
+		if (fkm_cap_drain(&c) < 0)
 			goto out;
-		}
-		if (h->caplen < ETH_HLEN) {
-			skipped++;
-			continue;
-		}
-		if (send(fd, data, h->caplen, 0) != (ssize_t)h->caplen) {
-			fprintf(stderr, "fkm-pcap: send %u-byte frame on %s: %s\n",
-				h->caplen, o->ifname, strerror(errno));
-			goto out;
-		}
-		if (sent)
-			pcap_dump((u_char *)sent, h, data);
-		n++;
 	}
-	if (r == PCAP_ERROR) {
-		fprintf(stderr, "fkm-pcap: %s: %s\n", o->in, pcap_geterr(pc));
+	if (fkm_cap_drain(&c) < 0)
 		goto out;
-	}
-	printf("sent %lu skipped %lu\n", n, skipped);
-	rc = 0;
+	rc = fkm_cap_finish(&c, o->out) ? 1 : 0;
 out:
-	if (sent)
-		pcap_dump_close(sent);
-	if (fd >= 0)
-		close(fd);
-	pcap_close(pc);
+	fkm_cap_close(&c);
 	return rc;
 }
 
-/* skb->protocol that eth_type_trans() and VLAN untagging give a frame. */
-static unsigned short frame_proto(const u_char *d, unsigned int len)
+static int cmd_run(const struct opts *o)
 {
-	unsigned short t = (unsigned short)(d[12] << 8 | d[13]);
+	struct fkm_cap cap[MAX_PORTS + 1];
+	const struct port *in = NULL;
+	unsigned long sent, skipped;
+	char path[PATH_MAX];
+	struct timespec t0, quiet;
+	int i, fd = -1, rc = 1, ncap = o->nports + 1;
+	long got;
 
-	if ((t == ETH_P_8021Q || t == ETH_P_8021AD) && len >= 18)
-		return (unsigned short)(d[16] << 8 | d[17]); /* after untag */
-	if (t >= ETH_P_802_3_MIN)
-		return t;
-	if (len >= 16 && d[14] == 0xff && d[15] == 0xff)
-		return ETH_P_802_3;
-	return ETH_P_802_2;
-}
-
-static int protos_of(const char *path, unsigned short *p, int *n)
-{
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct pcap_pkthdr *h;
-	const u_char *d;
-	pcap_t *pc = pcap_open_offline(path, errbuf);
-	int i, r;
-
-	if (!pc) {
-		fprintf(stderr, "fkm-pcap: %s\n", errbuf);
-		return -1;
+	memset(cap, 0, sizeof(cap));
+	for (i = 0; i < o->nports; i++)
+		if (o->port[i].id == o->in_port)
+			in = &o->port[i];
+	if (!in) {
+		fprintf(stderr, "fkm-pcap: --in-port %d is not a --port\n", o->in_port);
+		return 2;
 	}
-	*n = 0;
-	while ((r = pcap_next_ex(pc, &h, &d)) == 1) {
-		unsigned short t;
-
-		if (h->caplen < ETH_HLEN)
-			continue;
-		t = frame_proto(d, h->caplen);
-		for (i = 0; i < *n && p[i] != t; i++)
-			;
-		if (i == *n && *n < MAX_PROTOS)
-			p[(*n)++] = t;
+	pin(o->cpu);
+	/* Sockets belong to the netns they are created in. */
+	if (enter_netns(o->ns_dut) ||
+	    fkm_cap_open_after_hook(&cap[o->nports], in->dut, o->in))
+		goto out;
+	if (enter_netns(o->ns_ext))
+		goto out;
+	for (i = 0; i < o->nports; i++)
+		if (fkm_cap_open_all(&cap[i], o->port[i].ext))
+			goto out;
+	fd = fkm_packet_socket(in->ext, 0);
+	if (fd < 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/sent.pcap", o->out_dir);
+	if (replay_fd(fd, o->in, path, in->ext, &sent, &skipped))
+		goto out;
+	/* Forwarding runs in softirq context right after each send; wait
+	 * until the captures have been quiet for settle_ms. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_MONOTONIC, &quiet);
+	while (ms_since(&quiet) < o->settle_ms && ms_since(&t0) < 30000) {
+		poll(NULL, 0, 20);
+		for (i = 0; i < ncap; i++) {
+			got = fkm_cap_drain(&cap[i]);
+			if (got < 0)
+				goto out;
+			if (got)
+				clock_gettime(CLOCK_MONOTONIC, &quiet);
+		}
 	}
-	pcap_close(pc);
-	return r == PCAP_ERROR ? -1 : 0;
+	for (i = 0; i < o->nports; i++) {
+		snprintf(path, sizeof(path), "%s/port%d.pcap", o->out_dir, o->port[i].id);
+		if (fkm_cap_finish(&cap[i], path))
+			goto out;
+	}
+	snprintf(path, sizeof(path), "%s/punt.pcap", o->out_dir);
+	if (fkm_cap_finish(&cap[o->nports], path))
+		goto out;
+	printf("sent %lu skipped %lu\n", sent, skipped);
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < ncap; i++)
+		fkm_cap_close(&cap[i]);
+	return rc;
 }
 
 static int vlan_count(const char *path)
@@ -241,185 +321,20 @@ static int vlan_count(const char *path)
 	return 0;
 }
 
-struct frame {
-	struct timespec ts;
-	unsigned int len;
-	u_char *data;
-};
-
-static int frame_cmp(const void *a, const void *b)
+/* "N:EXTIF:DUTIF" */
+static int parse_port(struct opts *o, const char *s)
 {
-	const struct frame *x = a, *y = b;
+	struct port *p = &o->port[o->nports];
+	char tail;
 
-	if (x->ts.tv_sec != y->ts.tv_sec)
-		return x->ts.tv_sec < y->ts.tv_sec ? -1 : 1;
-	if (x->ts.tv_nsec != y->ts.tv_nsec)
-		return x->ts.tv_nsec < y->ts.tv_nsec ? -1 : 1;
-	return x < y ? -1 : x > y; /* stable */
-}
-
-/*
- * Read one frame from @fd with its receive timestamp, re-inserting an
- * 802.1Q/802.1ad tag the kernel reports in PACKET_AUXDATA (it lives in skb
- * metadata, not in the data). Frames this host sent are skipped.
- * Returns 1 (frame), 2 (skipped), 0 (none left) or -1.
- */
-static int read_frame(int fd, struct frame *f, u_char *buf)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct timespec)) +
-		  CMSG_SPACE(sizeof(struct tpacket_auxdata))];
-	struct sockaddr_ll from;
-	struct iovec iov = { .iov_base = buf, .iov_len = SNAPLEN };
-	struct msghdr m = { .msg_name = &from, .msg_namelen = sizeof(from),
-			    .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct tpacket_auxdata aux = { 0 };
-	struct cmsghdr *c;
-	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_TRUNC);
-	size_t len, tag = 0;
-
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
-	if (from.sll_pkttype == PACKET_OUTGOING)
-		return 2;
-	if (n > SNAPLEN - 4) {
-		errno = EMSGSIZE;
+	if (o->nports == MAX_PORTS ||
+	    sscanf(s, "%d:%16[^:]:%16[^:]%c", &p->id, p->ext, p->dut, &tail) != 3 ||
+	    p->id < 0 || p->id >= MAX_PORTS) {
+		fprintf(stderr, "fkm-pcap: --port: expected N:EXTIF:DUTIF, got '%s'\n", s);
 		return -1;
 	}
-	memset(f, 0, sizeof(*f));
-	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS)
-			memcpy(&f->ts, CMSG_DATA(c), sizeof(f->ts));
-		if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
-			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
-	}
-	if ((aux.tp_status & TP_STATUS_VLAN_VALID) && n >= 12)
-		tag = 4;
-	len = (size_t)n + tag;
-	f->len = (unsigned int)len;
-	f->data = malloc(len);
-	if (!f->data)
-		return -1;
-	if (tag) { /* dst, src, TPID, TCI, then the rest as received */
-		unsigned short tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ?
-				      aux.tp_vlan_tpid : ETH_P_8021Q;
-
-		memcpy(f->data, buf, 12);
-		f->data[12] = (u_char)(tpid >> 8);
-		f->data[13] = (u_char)tpid;
-		f->data[14] = (u_char)(aux.tp_vlan_tci >> 8);
-		f->data[15] = (u_char)aux.tp_vlan_tci;
-		memcpy(f->data + 16, buf + 12, (size_t)n - 12);
-	} else {
-		memcpy(f->data, buf, (size_t)n);
-	}
-	return 1;
-}
-
-/*
- * Capture until a signal: ETH_P_ALL (every frame received on the device,
- * before any hook) or, with --after-hook, one socket per protocol of
- * --protos-from (frames the ingress hooks let through); merged by the
- * kernel's receive timestamp. Fails if the kernel dropped a frame.
- */
-static int capture(const struct opts *o)
-{
-	static u_char buf[SNAPLEN];
-	unsigned short protos[MAX_PROTOS];
-	struct pollfd pfd[MAX_PROTOS];
-	struct frame *fr = NULL;
-	size_t nfr = 0, cap = 0, i;
-	int np = 0, k, one = 1, size = 8 << 20, rc = 1;
-	pcap_dumper_t *dump = NULL;
-	pcap_t *dead = NULL;
-
-	if (!o->after_hook) {
-		protos[0] = ETH_P_ALL;
-		np = 1;
-	} else if (protos_of(o->protos_from, protos, &np)) {
-		return 1;
-	}
-	for (k = 0; k < np; k++) {
-		pfd[k].fd = packet_socket(o->ifname, protos[k]);
-		pfd[k].events = POLLIN;
-		if (pfd[k].fd < 0) {
-			np = k;
-			goto out;
-		}
-		setsockopt(pfd[k].fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
-		setsockopt(pfd[k].fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
-		if (setsockopt(pfd[k].fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
-			setsockopt(pfd[k].fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	}
-	if (write_ready(o->ready))
-		goto out;
-	for (;;) {
-		int last = stop;
-
-		poll(pfd, (nfds_t)np, 50);
-		for (k = 0; k < np; k++) {
-			struct frame f;
-			int r;
-
-			while ((r = read_frame(pfd[k].fd, &f, buf)) > 0) {
-				if (r == 2)
-					continue;
-				if (nfr == cap) {
-					struct frame *nf;
-
-					cap = cap ? 2 * cap : 256;
-					nf = realloc(fr, cap * sizeof(*fr));
-					if (!nf)
-						goto out;
-					fr = nf;
-				}
-				fr[nfr++] = f;
-			}
-			if (r < 0) {
-				fprintf(stderr, "fkm-pcap: receive: %s\n", strerror(errno));
-				goto out;
-			}
-		}
-		if (last)
-			break; /* one full drain after the signal */
-	}
-	for (k = 0; k < np; k++) {
-		struct tpacket_stats st;
-		socklen_t sl = sizeof(st);
-
-		if (!getsockopt(pfd[k].fd, SOL_PACKET, PACKET_STATISTICS, &st, &sl) &&
-		    st.tp_drops) {
-			fprintf(stderr, "fkm-pcap: %s: the kernel dropped %u frame(s) for this capture\n",
-				o->ifname, st.tp_drops);
-			goto out;
-		}
-	}
-	qsort(fr, nfr, sizeof(*fr), frame_cmp);
-	dead = pcap_open_dead(DLT_EN10MB, SNAPLEN);
-	dump = dead ? pcap_dump_open(dead, o->out) : NULL;
-	if (!dump) {
-		fprintf(stderr, "fkm-pcap: %s: %s\n", o->out, dead ? pcap_geterr(dead) : "pcap");
-		goto out;
-	}
-	for (i = 0; i < nfr; i++) {
-		struct pcap_pkthdr h = { .caplen = fr[i].len, .len = fr[i].len };
-
-		h.ts.tv_sec = fr[i].ts.tv_sec;
-		h.ts.tv_usec = fr[i].ts.tv_nsec / 1000;
-		pcap_dump((u_char *)dump, &h, fr[i].data);
-	}
-	rc = pcap_dump_flush(dump) ? 1 : 0;
-out:
-	if (dump)
-		pcap_dump_close(dump);
-	if (dead)
-		pcap_close(dead);
-	for (i = 0; i < nfr; i++)
-		free(fr[i].data);
-	free(fr);
-	for (k = 0; k < np; k++)
-		close(pfd[k].fd);
-	return rc;
+	o->nports++;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -433,10 +348,16 @@ int main(int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "after-hook", no_argument, NULL, 'a' },
 		{ "protos-from", required_argument, NULL, 'p' },
+		{ "ns-ext", required_argument, NULL, 'E' },
+		{ "ns-dut", required_argument, NULL, 'D' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "in-port", required_argument, NULL, 'I' },
+		{ "out-dir", required_argument, NULL, 'O' },
+		{ "settle-ms", required_argument, NULL, 'S' },
 		{ 0 }
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct opts o = { 0 };
+	struct opts o = { .in_port = -1, .settle_ms = 300 };
 	const char *cmd;
 	int c;
 
@@ -454,21 +375,33 @@ int main(int argc, char **argv)
 		case 'c': o.cpu = atoi(optarg); break;
 		case 'a': o.after_hook = 1; break;
 		case 'p': o.protos_from = optarg; break;
+		case 'E': o.ns_ext = optarg; break;
+		case 'D': o.ns_dut = optarg; break;
+		case 'I': o.in_port = atoi(optarg); break;
+		case 'O': o.out_dir = optarg; break;
+		case 'S': o.settle_ms = atoi(optarg); break;
+		case 'P':
+			if (parse_port(&o, optarg))
+				return 2;
+			break;
 		default: return usage();
 		}
 	}
 	if (optind != argc)
 		return usage();
-	if (!strcmp(cmd, "vlan-count") && o.in)
-		return vlan_count(o.in);
-	if (!o.ifname)
-		return usage();
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (!strcmp(cmd, "vlan-count") && o.in)
+		return vlan_count(o.in);
+	if (!strcmp(cmd, "run") && o.ns_ext && o.ns_dut && o.nports && o.in &&
+	    o.out_dir && o.in_port >= 0)
+		return cmd_run(&o);
+	if (!o.ifname)
+		return usage();
 	if (!strcmp(cmd, "replay") && o.in)
-		return replay(&o);
+		return cmd_replay(&o);
 	if (!strcmp(cmd, "capture") && o.out && (!o.after_hook || o.protos_from))
-		return capture(&o);
+		return cmd_capture(&o);
 	return usage();
 }
