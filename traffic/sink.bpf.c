@@ -60,7 +60,12 @@ static __always_inline void seq_update(struct tr_seq_state *st, __u32 s32)
 {
 	__u64 s, slot;
 
-	s = st->next + (__s64)(__s32)(s32 - (__u32)st->next);
+	/* the first frame sets the base; later ones are placed within
+	 * +-2^31 of the highest number seen */
+	if (st->seen == 0)
+		s = s32;
+	else
+		s = st->next + (__s64)(__s32)(s32 - (__u32)st->next);
 	st->seen++;
 	slot = s & (TR_SEQ_WIN - 1);
 	if (s >= st->next) {
