@@ -113,7 +113,7 @@ typedef __u16 FWD_MAY_ALIAS fwd_u16_alias;
 /**
  * struct fwd_pkt - what fwd_parse() found, input to decide/rewrite.
  * @eth, @ip: headers inside the frame (valid until the frame is released).
- * @frame_len: bytes from the Ethernet header to data_end (no FCS).
+ * @frame_len: the whole frame's length in bytes (no FCS).
  * @daddr: IPv4 destination, network byte order (the LPM key).
  * @ihl: header length in 32-bit words.
  */
@@ -208,9 +208,13 @@ FWD_INLINE int fwd_martian_dst(__u32 a /* host order */)
 }
 
 /**
- * fwd_parse() - step 1: parse and validate one Ethernet frame.
- * @data, @data_end: the frame, Ethernet header first, on a 2-byte boundary;
- *                   data_end is one past the last byte (no FCS).
+ * fwd_parse_len() - step 1: parse and validate one Ethernet frame whose
+ * bytes may extend past the first buffer (XDP multi-buffer, paged skbs).
+ * @data, @data_end: the frame's first contiguous part, Ethernet header
+ *                   first, on a 2-byte boundary; all the headers the core
+ *                   reads (14 + IHL*4 bytes) must lie inside it, otherwise
+ *                   the frame is malformed.
+ * @frame_len: the whole frame's length in bytes (no FCS), >= data_end - data.
  * @port_mac: the ingress port's own MAC (6 bytes).
  * @p: filled with header pointers and the destination address.
  *
@@ -221,18 +225,18 @@ FWD_INLINE int fwd_martian_dst(__u32 a /* host order */)
  * Returns FWD_FORWARD when the frame should be looked up, otherwise the
  * DROP or PUNT reason. Never writes to the frame.
  */
-FWD_INLINE enum fwd_reason fwd_parse(void *data, void *data_end,
-				     const __u8 *port_mac, struct fwd_pkt *p)
+FWD_INLINE enum fwd_reason fwd_parse_len(void *data, void *data_end,
+					 __u32 frame_len, const __u8 *port_mac,
+					 struct fwd_pkt *p)
 {
 	struct fwd_eth *eth = data;
 	struct fwd_ipv4 *ip = (struct fwd_ipv4 *)(eth + 1);
-	__u32 frame_len, tot_len, daddr, saddr;
+	__u32 tot_len, daddr, saddr;
 	int oob = 0, i, ours = 1;
 	__u8 ihl;
 
 	if ((void *)(ip + 1) > data_end)
 		return FWD_DROP_MALFORMED; /* shorter than 14 + 20 bytes */
-	frame_len = (__u32)((char *)data_end - (char *)data);
 
 	if (eth->type == fwd_htons(FWD_ETH_P_IP)) {
 		/* RFC 1812 5.2.2 */
@@ -278,6 +282,18 @@ FWD_UNROLL
 	p->daddr = ip->daddr;
 	p->ihl = ihl;
 	return FWD_FORWARD;
+}
+
+/**
+ * fwd_parse() - fwd_parse_len() for a frame that is one contiguous buffer
+ * [data, data_end) (no FCS): the common case in every path.
+ */
+FWD_INLINE enum fwd_reason fwd_parse(void *data, void *data_end,
+				     const __u8 *port_mac, struct fwd_pkt *p)
+{
+	return fwd_parse_len(data, data_end,
+			     (__u32)((char *)data_end - (char *)data), port_mac,
+			     p);
 }
 
 /**
