@@ -358,6 +358,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fwd-gen: %s\n", err);
 		return 1;
 	}
+	/* nothing is pinned, but the testbed expects bpffs (MACHINE.md) */
+	if (tr_ensure_bpffs(err, sizeof(err)) < 0 && o.verbose)
+		fprintf(stderr, "fwd-gen: warning: %s\n", err);
 	if (tr_frames_load(o.pcap, &frames, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fwd-gen: %s\n", err);
 		return 1;

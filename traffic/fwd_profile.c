@@ -212,7 +212,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ 0, 0, 0, 0 },
 	};
 	const char *what = NULL;
-	int c;
+	int c, have_dst = 0;
 
 	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
 		switch (c) {
@@ -249,6 +249,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				what = "--src (a.b.c.d)";
 			break;
 		case 'D':
+			have_dst = 1;
 			if (parse_prefix(optarg, &o->dst_prefix, &o->dst_len) < 0)
 				what = "--dst (a.b.c.d/len)";
 			break;
@@ -287,6 +288,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (!o->out) {
 		fprintf(stderr, "fwd-profile: --out FILE.pcap is required\n");
+		return -1;
+	}
+	if (have_dst && o->routes) {
+		fprintf(stderr, "fwd-profile: give --dst or --routes, not both\n");
 		return -1;
 	}
 	o->base.ttl = (uint8_t)o->ttl;

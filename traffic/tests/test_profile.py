@@ -99,7 +99,8 @@ with tempfile.TemporaryDirectory() as tmp:
     for bad in (["--size", "63"], ["--size", "1519"], ["--flows", "0"],
                 ["--dst", "198.19.0.0/33"], ["--profile", "tcp"], ["--ttl", "256"],
                 ["--flows", "300", "--dst", "10.0.0.0/24"], ["--routes", "/nonexistent"],
-                ["--src-mac", "zz"], ["--vary", "x"]):
+                ["--src-mac", "zz"], ["--vary", "x"],
+                ["--dst", "10.0.0.0/8", "--routes", routes]):
         out = os.path.join(tmp, "bad.pcap")
         r = subprocess.run([PROG, "--out", out, *bad], capture_output=True, text=True)
         lines = [l for l in r.stderr.splitlines() if l.strip()]
