@@ -161,7 +161,15 @@ def run_case(a, out):
             socktopo.run(topo.exec_cmd("gen", ["/usr/bin/python3", os.path.join(HERE, "socktopo.py"),
                                                "replay", topo.peer[in_port][1], in_pcap]))
             seen = fwd.wait_rx(len(frames))
-            time.sleep(0.3)  # let the last forwarded frames reach the captures
+            # every frame a peer's veth received must be in its capture file
+            # before tcpdump is stopped (it may lag on a busy machine)
+            time.sleep(0.1)
+            for num, c in caps.items():
+                want = socktopo.rx_packets(*topo.peer[num])
+                got = c.wait_for(want)
+                if got < want:
+                    print("note: port %d's capture holds %d of the %d frames its peer received"
+                          % (num, got, want))
             if os.environ.get("FLS_DEBUG"):
                 for num in sorted(ports):
                     ns, ifn = topo.peer[num]

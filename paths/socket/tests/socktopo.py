@@ -15,6 +15,7 @@ from the DUT kernel, whose forwarding stays off) unless a caller asks for one.
 Also a small pcap reader/writer and an AF_PACKET replay helper (run inside
 the generator namespace as `python3 socktopo.py replay IF FILE`).
 """
+import json
 import os
 import signal
 import socket
@@ -105,9 +106,17 @@ def read_pcap(path):
     while off + 16 <= len(data):
         _, _, caplen, wirelen = struct.unpack(end + "IIII", data[off:off + 16])
         off += 16
+        if off + caplen > len(data):
+            break  # a record still being written
         frames.append(data[off:off + caplen])
         off += caplen
     return frames
+
+
+def rx_packets(ns, ifname):
+    """The interface's receive counter (frames the veth delivered to it)."""
+    out = run(["ip", "-n", ns, "-s", "-j", "link", "show", ifname]).stdout
+    return json.loads(out)[0]["stats64"]["rx"]["packets"]
 
 
 def write_pcap(path, frames):
@@ -201,6 +210,20 @@ class Capture:
         if "listening on" not in line:
             self.proc.kill()
             raise RuntimeError("tcpdump on %s: %s" % (ifname, line.strip()))
+
+    def wait_for(self, n, timeout=10):
+        """Wait until the file holds n frames (tcpdump -U writes each frame
+        as it reads it). Returns the number seen."""
+        end, got = time.time() + timeout, 0
+        while time.time() < end:
+            try:
+                got = len(read_pcap(self.path))
+            except (OSError, ValueError):
+                got = 0
+            if got >= n:
+                break
+            time.sleep(0.05)
+        return got
 
     def stop(self):
         """SIGINT, wait, return tcpdump's 'N packets captured' count."""
