@@ -44,8 +44,8 @@ uint32_t tr_pace_burst(double rate)
 	b = rate * 50e-6;
 	if (b < 1)
 		return 1;
-	if (b > 64)
-		return 64;
+	if (b > TR_PACE_BURST_MAX)
+		return TR_PACE_BURST_MAX;
 	return (uint32_t)b;
 }
 

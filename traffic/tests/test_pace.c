@@ -65,7 +65,8 @@ int main(void)
 	CHECK(tr_pace_burst(100) == 1, "burst at 100 pps");
 	CHECK(tr_pace_burst(10000) == 1, "burst at 10 kpps");
 	CHECK(tr_pace_burst(1e6) == 50, "burst at 1 Mpps = %u", tr_pace_burst(1e6));
-	CHECK(tr_pace_burst(1e7) == 64, "burst at 10 Mpps");
+	CHECK(tr_pace_burst(3e6) == 150, "burst at 3 Mpps");
+	CHECK(tr_pace_burst(1e7) == 256, "burst at 10 Mpps");
 
 	CHECK(tr_rate_check(0) == 0, "0 = flat out");
 	CHECK(tr_rate_check(100) == 0, "100 pps");
