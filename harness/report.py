@@ -3,6 +3,7 @@ environment), the summary tables, and the plots."""
 import json
 import os
 
+import methods
 from results import num, read_csv, summarize
 
 PLOTS = [("throughput_vs_size", "Forwarding rate vs frame size"),
@@ -95,27 +96,43 @@ def write(out_dir):
     L += ["## Summary", "",
           "Rates are frames per second received at the sink (mean ± 95 % CI over trials). "
           "CPU ns/packet: DUT core busy time ÷ packets where the DUT has its own core "
-          "(`busy`), or 1/rate − 1/ceiling inline (`marginal`).", "",
-          "| path | placement | frame (B) | max rate (Mpps) | RFC 2544 zero-loss (Mpps) | CPU ns/pkt | flags |",
-          "|---|---|---|---|---|---|---|"]
+          "(`busy`), or 1/rate − 1/ceiling inline (`marginal`); own CPU: only the DUT's process, "
+          "NAPI kthread and its core's softirq time (others' load on the core excluded).", "",
+          "| path | placement | frame (B) | max rate (Mpps) | RFC 2544 zero-loss (Mpps) | CPU ns/pkt | own CPU ns/pkt | flags |",
+          "|---|---|---|---|---|---|---|---|"]
     for s in summary:
         flags = "generator-limited" if s.get("generator_limited") == "1" else ""
         cpu = (f"{num(s['cpu_ns_per_pkt']):.0f} ({s['cpu_method']})"
                if num(s.get("cpu_ns_per_pkt")) is not None else "–")
         L.append(f"| {s['path']} | {s['placement']} | {s['frame_size']} | "
                  f"{_mpps(s['maxrate_pps'], s['maxrate_ci_pps'])} | "
-                 f"{_mpps(s['throughput_pps'], s['throughput_ci_pps'])} | {cpu} | {flags} |")
+                 f"{_mpps(s['throughput_pps'], s['throughput_ci_pps'])} | {cpu} | "
+                 f"{_ns(s.get('cpu_own_ns_per_pkt'))} | {flags} |")
     L.append("")
     lat = [r for r in rows if r["method"] == "latency"]
     if lat:
-        L += ["## Latency", "", "One-way, generator transmit → sink XDP (CLOCK_MONOTONIC, ns).", "",
-              "| path | placement | load | offered (pps) | p50 | p90 | p99 | p99.9 | max | loss |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+        L += ["## Latency", "",
+              "One-way, generator transmit → sink XDP (CLOCK_MONOTONIC, ns); mean over "
+              "the trials at each load (n). `gen-limited`: the generator sent less than "
+              "the load asked (the 'sent' column is what it managed).", "",
+              "| path | placement | load | sent (pps) | p50 | p90 | p99 | p99.9 | max | loss | n | flags |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        groups = []
         for r in lat:
-            L.append(f"| {r['path']} | {r['placement']} | {r['step']} | {num(r['tx_pps']):,.0f} | "
-                     f"{_ns(r['lat_p50_ns'])} | {_ns(r['lat_p90_ns'])} | {_ns(r['lat_p99_ns'])} | "
-                     f"{_ns(r['lat_p999_ns'])} | {_ns(r['lat_max_ns'])} | "
-                     f"{(num(r['loss']) or 0) * 100:.2f} % |")
+            k = (r["path"], r["placement"], r["step"])
+            if k not in groups:
+                groups.append(k)
+        for k in groups:
+            rs = [r for r in lat if (r["path"], r["placement"], r["step"]) == k]
+
+            def mean(col):
+                return methods.mean_ci([r[col] for r in rs])[0]
+            flag = "gen-limited" if any(r["generator_limited"] == "1" for r in rs) else ""
+            L.append(f"| {k[0]} | {k[1]} | {k[2]} | {(mean('tx_pps') or 0):,.0f} | "
+                     f"{_ns(mean('lat_p50_ns'))} | {_ns(mean('lat_p90_ns'))} | "
+                     f"{_ns(mean('lat_p99_ns'))} | {_ns(mean('lat_p999_ns'))} | "
+                     f"{_ns(max((num(r['lat_max_ns']) or 0) for r in rs))} | "
+                     f"{(mean('loss') or 0) * 100:.2f} % | {len(rs)} | {flag} |")
         L.append("")
     setup = [r for r in rows if (num(r["snk_veth_drops"]) or 0) > 0]
     gl = [r for r in rows if r["generator_limited"] == "1"]

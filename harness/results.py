@@ -32,7 +32,7 @@ ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 
 SUMMARY_COLUMNS = ["path", "placement", "frame_size", "maxrate_pps", "maxrate_ci_pps",
                    "maxrate_n", "throughput_pps", "throughput_ci_pps", "throughput_n",
-                   "cpu_ns_per_pkt", "cpu_method", "generator_limited"]
+                   "cpu_ns_per_pkt", "cpu_method", "cpu_own_ns_per_pkt", "generator_limited"]
 
 RUN_JSON_KEYS = ("run_id", "status", "started", "finished", "command", "suite",
                  "options", "environment", "background_busy", "cpu_probe", "topology", "ceiling",
@@ -176,12 +176,14 @@ def summarize(rows, searches):
         m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr])
         tm, tci, tn = methods.mean_ci([s["throughput_pps"] for s in srch])
         cm, _, _ = methods.mean_ci([r["cpu_ns_per_pkt"] for r in mr])
+        om, _, _ = methods.mean_ci([r.get("dut_own_ns_per_pkt") for r in mr])
         out.append({
             "path": path, "placement": pl, "frame_size": size,
             "maxrate_pps": _r(m), "maxrate_ci_pps": _r(ci), "maxrate_n": n,
             "throughput_pps": _r(tm), "throughput_ci_pps": _r(tci), "throughput_n": tn,
             "cpu_ns_per_pkt": _r(cm),
             "cpu_method": next((r["cpu_method"] for r in mr if r["cpu_method"]), ""),
+            "cpu_own_ns_per_pkt": _r(om),
             "generator_limited": int(any(str(r["generator_limited"]) == "1" for r in mr) or
                                      any(s.get("generator_limited") for s in srch)),
         })
