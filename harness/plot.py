@@ -193,7 +193,8 @@ def latency_cdf(rows, pdir, run, out_dir):
     p = Plot(pdir, "latency_cdf", f"Latency CDF at offered load {load}" if step
              else "Latency CDF")
     p.lines += ['set xlabel "one-way latency (ns)"', 'set ylabel "fraction of frames"',
-                "set logscale x 10", "set yrange [0:1.02]", "set key bottom right inside"]
+                "set logscale x 10", "set format x '10^{%T}'", "set yrange [0:1.02]",
+                "set key bottom right inside"]
     keys = _ordered({_series_key(r) for r in lat if r["step"] == step})
     multi = len({k[1] for k in keys}) > 1
     for i, k in enumerate(keys, 1):
