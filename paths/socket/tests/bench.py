@@ -3,7 +3,8 @@
 
   bench.py --fwd-socket BIN --fwd-gen BIN --fwd-sink BIN --fwd-profile BIN
            [--duration SEC] [--trials N] [--engine xdp|afpacket]
-           [--low-rate PPS] [--tx mmsg|ring] [--json FILE]
+           [--low-rate PPS] [--tx mmsg|ring] [--configs LIST]
+           [--socket-args 'FLAGS'] [--json FILE]
 
 One topology (socktopo.py, namespaces fls-*): gen --veth--> DUT --veth--> snk,
 routes below. The DUT ports carry their addresses, static neighbours and the
@@ -90,7 +91,8 @@ class Bench:
                 rxv = ["--rx-ring", "v2"] if config == "ringv2" else []
                 dut = subprocess.Popen(topo.exec_cmd("dut", [
                     a.fwd_socket, "--routes", self.routes, "--mode", mode, "--cpu", "1",
-                    "--tx", a.tx, "--json", "--ready-file", ready_d] + rxv),
+                    "--tx", a.tx, "--json", "--ready-file", ready_d] + rxv +
+                    a.socket_args.split()),
                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 wait_file(ready_d, dut, "fwd-socket")
             gen = socktopo.run(topo.exec_cmd("gen", [
@@ -160,6 +162,8 @@ def main():
     ap.add_argument("--tx", default="mmsg", choices=("mmsg", "ring"))
     ap.add_argument("--configs", default="ring,ringv2,naive,linux",
                     help="ring (TPACKET_V3 RX), ringv2 (TPACKET_V2 RX), naive, linux")
+    ap.add_argument("--socket-args", default="",
+                    help="more fwd-socket flags, e.g. '--block-size 262144 --block-nr 16'")
     ap.add_argument("--json", help="write the results here")
     a = ap.parse_args()
     socktopo.need_root()
