@@ -98,6 +98,42 @@ def check_cleanup_after_crash(prefix):
         pass
 
 
+def check_split(build, prefix):
+    """One max-rate trial per path in split placement: threaded NAPI
+    kthreads pinned and recorded, DUT busy measured, counters that add up."""
+    with tempfile.TemporaryDirectory(prefix="fwdlab-it-") as d:
+        out = os.path.join(d, "split")
+        r = subprocess.run([FWDLAB, "run", "--suite", "quick", "--paths", "linux,ceiling",
+                            "--placement", "split", "--methods", "maxrate",
+                            "--frame-sizes", "64", "--out", out, "--build-dir", build,
+                            "--prefix", prefix, "--no-plot"],
+                           stderr=subprocess.PIPE, text=True, timeout=300)
+        sys.stderr.write(r.stderr)
+        if r.returncode != 0:
+            fail(f"split run exited {r.returncode}")
+        with open(os.path.join(out, "results.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        if {x["path"] for x in rows} != {"linux", "ceiling"}:
+            fail("split run: paths missing")
+        for x in rows:
+            where = f"split {x['path']}"
+            if x["placement"] != "split" or not x["napi_kthreads"]:
+                fail(f"{where}: no pinned napi kthread recorded ({x['napi_kthreads']!r})")
+            busy = float(x["dut_cpu_busy"])
+            if not 0.0 < busy <= 1.0 or float(x["cpu_ns_per_pkt"]) <= 0:
+                fail(f"{where}: DUT busy {busy}, ns/pkt {x['cpu_ns_per_pkt']}")
+            tx, rx = int(x["tx"]), int(x["rx"])
+            accounted = int(x["gen_veth_drops"]) + int(x["snk_veth_drops"])
+            if x["path"] == "ceiling" and tx - rx != accounted:
+                fail(f"{where}: tx - rx = {tx - rx} but veth drops = {accounted}")
+        with open(os.path.join(out, "run.json")) as f:
+            pl = json.load(f)["placements"]
+        if not any(p.get("threaded_napi") for p in pl):
+            fail("split run: run.json records no threaded NAPI")
+    if f"{prefix}-" in netns():
+        fail(f"split run left namespaces: {netns()}")
+
+
 def main():
     global OUT
     if len(sys.argv) != 2:
@@ -143,6 +179,7 @@ def main():
         with open(os.path.join(OUT, "summary.csv"), newline="") as f:
             if {r["path"] for r in csv.DictReader(f)} != {"linux", "ceiling"}:
                 fail("summary.csv does not cover linux and ceiling")
+    check_split(build, f"fls{random.getrandbits(12):03x}")
     check_cleanup_after_crash(f"flc{random.getrandbits(12):03x}")
     print("PASS")
     return 0
