@@ -2,6 +2,7 @@
 default placement, and whether it can run here (and if not, why)."""
 import os
 
+import traffic
 from plugins import load_all
 from plugins.base import Env
 
@@ -14,6 +15,10 @@ def add_arguments(p):
 
 def main(args):
     env = Env(os.path.abspath(args.build_dir), None, None, None, None)
+    missing = traffic.missing_tools(env.build_dir)
+    print(f"traffic tools in {env.build_dir}: "
+          + (f"MISSING {', '.join(missing)} (run harness/setup): nothing can run"
+             if missing else "ok"))
     for name, p in load_all().items():
         ok, why = p.available(env)
         print(f"{name:10} default {p.default_placement or '(as compared path)':22} "
