@@ -40,6 +40,7 @@ struct opts {
 	uint64_t burst;          /* 0 = default */
 	uint64_t ts_every;       /* 0 = default */
 	int raw, verbose;
+	const char *dpdk_args;
 };
 
 struct result {
@@ -54,15 +55,26 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: fwd-gen --dev IF --pcap FILE [--engine xdp|afpacket] [--rate PPS]\n"
 		"         [--duration SEC | --count N] [--cpu N] [--burst N] [--raw] [--json]\n"
-		"         [--ts-every N] [--verbose]\n"
+		"         [--ts-every N] [--dpdk-args \"EAL ARGS\"] [--verbose]\n"
 		"Replays the frames of FILE cyclically out of IF, writing a sequence number\n"
 		"and the transmit time (CLOCK_MONOTONIC ns) into each frame's test payload\n"
 		"(not with --raw). --rate 0 (default) sends flat out. Without --duration and\n"
 		"--count it runs until SIGINT/SIGTERM. Prints a JSON summary on stdout.\n"
-		"Engines: xdp (BPF_PROG_RUN live frames, default), afpacket (sendmmsg).\n"
+		"Engines: xdp (BPF_PROG_RUN live frames, default), afpacket (sendmmsg),\n"
+		"dpdk (port 0 of the EAL; default EAL args: a net_af_packet vdev on IF).\n"
 		"xdp reads the clock once per batch of 64 frames (the batch leaves at once);\n"
 		"--ts-every 1 reads it for every frame.\n");
 }
+
+#if defined(TR_HAVE_XDP) && defined(TR_HAVE_DPDK)
+#define ENGINES "xdp, afpacket or dpdk"
+#elif defined(TR_HAVE_XDP)
+#define ENGINES "xdp or afpacket; dpdk was not built"
+#elif defined(TR_HAVE_DPDK)
+#define ENGINES "afpacket or dpdk; xdp was not built"
+#else
+#define ENGINES "afpacket; xdp and dpdk were not built"
+#endif
 
 static const struct tr_engine *engine_by_name(const char *s)
 {
@@ -72,6 +84,10 @@ static const struct tr_engine *engine_by_name(const char *s)
 #endif
 	if (!strcmp(s, "afpacket"))
 		return &tr_engine_afpacket;
+#ifdef TR_HAVE_DPDK
+	if (!strcmp(s, "dpdk"))
+		return &tr_engine_dpdk;
+#endif
 	return NULL;
 }
 
@@ -88,6 +104,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "burst", required_argument, 0, 'b' },
 		{ "raw", no_argument, 0, 'R' },
 		{ "ts-every", required_argument, 0, 'T' },
+		{ "dpdk-args", required_argument, 0, 'D' },
 		{ "json", no_argument, 0, 'j' },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "help", no_argument, 0, 'h' },
@@ -104,11 +121,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'e':
 			o->engine = engine_by_name(optarg);
 			if (!o->engine)
-#ifdef TR_HAVE_XDP
-				what = "--engine (xdp or afpacket)";
-#else
-				what = "--engine (afpacket; xdp was not built)";
-#endif
+				what = "--engine (" ENGINES ")";
 			break;
 		case 'r':
 			if (tr_parse_double(optarg, &o->rate) < 0 || tr_rate_check(o->rate) < 0)
@@ -133,6 +146,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				what = "--burst (1..65536 frames)";
 			break;
 		case 'R': o->raw = 1; break;
+		case 'D': o->dpdk_args = optarg; break;
 		case 'T':
 			if (tr_parse_u64(optarg, 1, 65536, &o->ts_every) < 0)
 				what = "--ts-every (1..65536 frames)";
@@ -378,7 +392,8 @@ int main(int argc, char **argv)
 	cfg = (struct tr_gen_cfg){ .dev = o.dev, .ifindex = ifindex, .frames = &frames,
 				   .burst = burst > TR_PACE_CATCHUP ? burst : TR_PACE_CATCHUP,
 				   .raw = o.raw, .verbose = o.verbose,
-				   .ts_every = (uint32_t)o.ts_every };
+				   .ts_every = (uint32_t)o.ts_every, .cpu = (int)o.cpu,
+				   .dpdk_args = o.dpdk_args };
 	if (o.engine->open(&cfg, &st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fwd-gen: %s: %s\n", o.engine->name, err);
 		o.engine->close(st);

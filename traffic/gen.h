@@ -21,6 +21,8 @@ struct tr_gen_cfg {
 	uint32_t burst;           /* largest n send() is called with */
 	int raw;                  /* send frames byte for byte, no stamping */
 	uint32_t ts_every;        /* xdp: clock read every N frames (0 = batch) */
+	int cpu;                  /* --cpu, -1 if not pinned */
+	const char *dpdk_args;    /* dpdk: EAL arguments, NULL = default vdev */
 	int verbose;
 };
 
@@ -44,6 +46,9 @@ struct tr_engine {
 extern const struct tr_engine tr_engine_afpacket;
 #ifdef TR_HAVE_XDP
 extern const struct tr_engine tr_engine_xdp;
+#endif
+#ifdef TR_HAVE_DPDK
+extern const struct tr_engine tr_engine_dpdk;
 #endif
 
 #endif /* GEN_H */

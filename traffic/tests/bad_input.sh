@@ -54,6 +54,22 @@ for engine in xdp afpacket; do
 done
 in_ns "$GNS" ip link set "$GDEV" mtu 1500
 
+# the DPDK engine: bad EAL arguments, a vdev on a missing interface
+if "$FWD_GEN" --help | grep -q "^dpdk ("; then
+	ls /var/run/dpdk 2>/dev/null | sort >"$TMP/rundirs.before"
+	expect_err "gen dpdk, bad EAL args" "EAL" \
+		in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --count 1 --engine dpdk \
+		--dpdk-args "--bogus"
+	expect_err "gen dpdk, vdev on a missing interface" "no DPDK port" \
+		in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --count 1 --engine dpdk \
+		--dpdk-args "--no-pci --no-huge -m 64 --vdev net_af_packet0,iface=fltr-nope"
+	ls /var/run/dpdk 2>/dev/null | sort >"$TMP/rundirs.after"
+	# other engineers' EAL runs may come and go: only ours (fwdgen*) count
+	if comm -13 "$TMP/rundirs.before" "$TMP/rundirs.after" | grep -q '^fwdgen'; then
+		fail "dpdk: EAL runtime directory left behind"
+	fi
+fi
+
 # a frame without room for the test payload (ARP) is refused unless --raw
 /usr/bin/python3 -c "
 from scapy.all import ARP, Ether, wrpcap

@@ -51,6 +51,9 @@ PY
 echo "traffic benchmark: 64 B, ${SECS} s per case, generator on CPU $CPU, inline; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 run "xdp live frames -> counting sink" --no-seq --no-latency -- --engine xdp
 run "afpacket sendmmsg -> counting sink" --no-seq --no-latency -- --engine afpacket
+if "$FWD_GEN" --help | grep -q "^dpdk ("; then
+	run "dpdk net_af_packet -> counting sink" --no-seq --no-latency -- --engine dpdk
+fi
 run "xdp, clock per frame -> counting" --no-seq --no-latency -- --engine xdp --ts-every 1
 run "xdp live frames -> full sink" -- --engine xdp
 run "afpacket sendmmsg -> full sink" -- --engine afpacket

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # integration.sh - generator -> sink across a veth pair between two
-# namespaces (root; exit 77 without). For each engine: exactly 10 000
+# namespaces (root; exit 77 without). For each engine (xdp, afpacket, and
+# dpdk when built: net_af_packet vdev on the veth): exactly 10 000
 # frames at 10 000 pps; the sink must count 10 000 with no loss, reorder
 # or duplicate and a plausible latency. Then an IMIX, 4-flow profile through
 # the live-frames engine with a capture: every captured frame must be the
@@ -16,7 +17,9 @@ topo_up
 
 "$FWD_PROFILE" --out "$TMP/64.pcap" --size 64 || exit 1
 
-for engine in xdp afpacket; do
+ENGINES="xdp afpacket"
+"$FWD_GEN" --help | grep -q "^dpdk (" && ENGINES="$ENGINES dpdk"
+for engine in $ENGINES; do
 	sink_start --expect 10000 --hist "$TMP/hist-$engine.csv"
 	in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --engine $engine \
 		--count 10000 --rate 10000 >"$TMP/gen.json" || { echo "FAIL: fwd-gen --engine $engine"; exit 1; }
