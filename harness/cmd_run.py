@@ -11,6 +11,7 @@ import sys
 import time
 
 import blocks
+import cpu
 import results
 import suite as suitemod
 import traffic
@@ -163,7 +164,8 @@ def postprocess(rc):
     return summary
 
 
-def main(args):
+def _options(args):
+    """The suite with the command line applied on top."""
     cfg = suitemod.load(args.suite)
     if args.paths:
         cfg["paths"] = [x.strip() for x in args.paths.split(",") if x.strip()]
@@ -183,14 +185,11 @@ def main(args):
     for r in cfg["placement"]:
         if r != "default":
             check_placement(r)
-    if not is_root():
-        raise HarnessError("run needs root (network namespaces, XDP): try sudo")
-    build_dir = os.path.abspath(args.build_dir)
-    missing = traffic.missing_tools(build_dir)
-    if missing:
-        raise HarnessError(f"{', '.join(missing)} not built in {build_dir} "
-                           "(run harness/setup, or pass --build-dir)")
+    return cfg
 
+
+def _select(cfg, build_dir):
+    """(paths that can run, [{path, reason}] skipped); unknown names are errors."""
     plugins = load_all()
     wanted = list(plugins) if cfg["paths"] in (["all"], []) else cfg["paths"]
     probe_env = Env(build_dir, None, None, None, None)
@@ -206,6 +205,57 @@ def main(args):
             log(f"skip {name}: {why}")
     if not paths:
         raise HarnessError("no path can run here")
+    return paths, skipped
+
+
+def _run_blocks(rc, plan, env, topo, cfg):
+    """Every block in order: placement applied, path prepared, the method's
+    trials, undone. A path that fails is skipped from then on (recorded)."""
+    failed = {}
+    for method, path, pl, size, rep in plan:
+        if path.name in failed:
+            continue
+        plc = Placement(pl, topo, path.ingress, path.sink_if, path.rps)
+        try:
+            plc.apply()
+            path.prepare(env, plc)
+            try:
+                if method == "maxrate":
+                    blocks.block_maxrate(rc, path, plc, size, rep)
+                elif method == "rfc2544":
+                    blocks.block_rfc2544(rc, path, plc, size, rep)
+                elif method == "latency":
+                    blocks.block_loads(rc, path, plc, size, rep, "latency",
+                                       cfg["latency.loads"],
+                                       cfg["latency.duration"] or cfg["duration"])
+                elif method == "cpu":
+                    blocks.block_loads(rc, path, plc, size, rep, "cpu", cfg["cpu.loads"],
+                                       cfg["cpu.duration"] or cfg["duration"])
+            finally:
+                path.unprepare(env)
+                key = (path.name, pl)
+                if key not in rc.placements or plc.last_pinned:
+                    rc.placements[key] = dict(plc.describe(plc.last_pinned),
+                                              path=path.name)
+                plc.reset()
+        except HarnessError as e:
+            failed[path.name] = str(e)
+            rc.errors.append({"path": path.name, "method": method, "placement": pl,
+                              "frame_size": size, "error": str(e)})
+            log(f"{path.name}: {e} (its remaining trials are skipped)")
+
+
+def main(args):
+    cfg = _options(args)
+    if not is_root():
+        raise HarnessError("run needs root (network namespaces, XDP): try sudo")
+    build_dir = os.path.abspath(args.build_dir)
+    missing = traffic.missing_tools(build_dir)
+    if missing:
+        raise HarnessError(f"{', '.join(missing)} not built in {build_dir} "
+                           "(run harness/setup, or pass --build-dir)")
+
+    paths, skipped = _select(cfg, build_dir)
     placements_of = blocks.resolve_placements(paths, cfg["placement"])
     if "cpu" in cfg["methods"] and cfg["cpu.placement"] != "auto":
         check_placement(cfg["cpu.placement"])
@@ -228,7 +278,6 @@ def main(args):
                           {"prefix": prefix, "build_dir": build_dir, "out": out_dir},
                           results.environment(REPO), topo.describe(), CEILING_NOTE,
                           [p.describe() for p in paths], skipped)
-    import cpu
     run["background_busy"] = cpu.background(1.0)
     run["cpu_probe"] = cpu.probe()
     if max(run["background_busy"].values()) > 0.1:
@@ -248,38 +297,7 @@ def main(args):
         plan, rc.total = blocks.plan(cfg, paths, placements_of)
         log(f"run {run_id}: {len(paths)} paths, {len(plan)} blocks, up to {rc.total} "
             f"trials -> {out_dir}")
-        failed = {}
-        for method, path, pl, size, rep in plan:
-            if path.name in failed:
-                continue
-            plc = Placement(pl, topo, path.ingress, path.sink_if, path.rps)
-            try:
-                plc.apply()
-                path.prepare(env, plc)
-                try:
-                    if method == "maxrate":
-                        blocks.block_maxrate(rc, path, plc, size, rep)
-                    elif method == "rfc2544":
-                        blocks.block_rfc2544(rc, path, plc, size, rep)
-                    elif method == "latency":
-                        blocks.block_loads(rc, path, plc, size, rep, "latency",
-                                     cfg["latency.loads"],
-                                     cfg["latency.duration"] or cfg["duration"])
-                    elif method == "cpu":
-                        blocks.block_loads(rc, path, plc, size, rep, "cpu", cfg["cpu.loads"],
-                                     cfg["cpu.duration"] or cfg["duration"])
-                finally:
-                    path.unprepare(env)
-                    key = (path.name, pl)
-                    if key not in rc.placements or plc.last_pinned:
-                        rc.placements[key] = dict(plc.describe(plc.last_pinned),
-                                                  path=path.name)
-                    plc.reset()
-            except HarnessError as e:
-                failed[path.name] = str(e)
-                rc.errors.append({"path": path.name, "method": method, "placement": pl,
-                                  "frame_size": size, "error": str(e)})
-                log(f"{path.name}: {e} (its remaining trials are skipped)")
+        _run_blocks(rc, plan, env, topo, cfg)
         status = "partial" if rc.errors else "ok"
     except (KeyboardInterrupt, Interrupted) as e:
         status = "interrupted"
@@ -287,7 +305,9 @@ def main(args):
     finally:
         for s, h in old.items():
             signal.signal(s, h)
+        sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)  # let teardown finish
         problems = teardown(state)
+        signal.signal(signal.SIGINT, sigint)
         shutil.rmtree(tmp_dir, ignore_errors=True)
         if problems:
             log(f"teardown left {problems} problem(s): run fwdlab cleanup --prefix {prefix}")
