@@ -94,7 +94,8 @@ static int parse_args(int argc, char **argv, struct sock_cfg *c)
 	uint32_t v;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0; /* one line of our own instead of getopt's + the usage */
+	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'r': c->routes = optarg; break;
 		case 'm':
@@ -169,7 +170,14 @@ static int parse_args(int argc, char **argv, struct sock_cfg *c)
 		case 'j': c->json = 1; break;
 		case 'R': c->ready_file = optarg; break;
 		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return SOCK_EXIT_USAGE;
+		case ':':
+			fprintf(stderr, NAME ": %s needs a value (see --help)\n",
+				argv[optind - 1]);
+			return SOCK_EXIT_USAGE;
+		default:
+			fprintf(stderr, NAME ": unknown option '%s' (see --help)\n",
+				argv[optind - 1]);
+			return SOCK_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {

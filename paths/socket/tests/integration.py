@@ -48,6 +48,9 @@ def bad_input(a, tmp, topo, routes):
     r = run_fwd(topo, [a.fwd_socket, "--routes", routes, "--mode", "fast"])
     check(r.returncode == 2 and one_line_error(r)[0], "bad --mode -> exit 2, one line",
           "exit %d: %s" % (r.returncode, r.stderr))
+    r = run_fwd(topo, [a.fwd_socket, "--routes", routes, "--bogus"])
+    check(r.returncode == 2 and one_line_error(r)[0], "unknown flag -> exit 2, one line",
+          "exit %d: %s" % (r.returncode, r.stderr))
     r = run_fwd(topo, [a.fwd_socket, "--routes", routes, "--cpu", "1-0"])
     check(r.returncode == 2, "bad --cpu -> exit 2", "exit %d" % r.returncode)
     bad = os.path.join(tmp, "bad.conf")
