@@ -265,13 +265,11 @@ def main(args):
     prefix = args.prefix or f"fl{rid}"
     check_prefix(prefix)
     out_dir = os.path.abspath(args.out or os.path.join(REPO, "results", run_id))
+    topo = Topology(prefix)
+    state = State.create(prefix)
     os.makedirs(out_dir, exist_ok=True)
     tmp_dir = f"/run/fwdlab/{prefix}.d"
     os.makedirs(tmp_dir, exist_ok=True)
-
-    topo = Topology(prefix)
-    state = State(prefix)
-    state.save()
     routes = topo.write_routes(os.path.join(out_dir, "routes.conf"))
     env = Env(build_dir, topo, routes, tmp_dir, state)
     run = results.new_run(run_id, ["fwdlab"] + sys.argv[1:], cfg,

@@ -22,7 +22,7 @@ def main(args):
             log(f"topo down: no state for {args.prefix}")
             return 0
         return 1 if teardown(State.load(state_path(args.prefix))) else 0
-    state = State(args.prefix)
+    state = State.create(args.prefix)
     try:
         topo.up(state)
     except BaseException:

@@ -27,6 +27,18 @@ def state_path(prefix):
 class State:
     """What one run prefix created; saved after every change."""
 
+    @classmethod
+    def create(cls, prefix):
+        """A new state for prefix; HarnessError if one is already recorded
+        (a run with that prefix is going on, or crashed: never overwrite
+        the record of what it left)."""
+        if os.path.exists(state_path(prefix)):
+            raise HarnessError(f"prefix {prefix} is in use or a run with it crashed: "
+                               f"fwdlab cleanup --prefix {prefix} (or use another --prefix)")
+        s = cls(prefix)
+        s.save()
+        return s
+
     def __init__(self, prefix):
         self.prefix = prefix
         self.path = state_path(prefix)
