@@ -364,7 +364,8 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 
-	if (tr_dev_check(o.dev, &ifindex, &mtu, err, sizeof(err)) < 0) {
+	if (tr_dev_check(o.dev, &ifindex, &mtu, err, sizeof(err)) < 0 ||
+	    tr_dev_up(o.dev, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fwd-gen: %s\n", err);
 		return 1;
 	}

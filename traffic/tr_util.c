@@ -97,6 +97,39 @@ int tr_dev_check(const char *dev, int *ifindex, int *mtu, char *err, size_t errl
 	return 0;
 }
 
+int tr_dev_up(const char *dev, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	int fd, r, tries = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	/* the operational state follows "ip link set up" asynchronously
+	 * (linkwatch): give a fresh link up to 1 s to report its carrier */
+	while ((r = ioctl(fd, SIOCGIFFLAGS, &ifr)) == 0 && (ifr.ifr_flags & IFF_UP) &&
+	       !(ifr.ifr_flags & IFF_RUNNING) && tries++ < 20)
+		usleep(50000);
+	close(fd);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: cannot read flags: %s", dev, strerror(errno));
+		return -1;
+	}
+	if (!(ifr.ifr_flags & IFF_UP)) {
+		snprintf(err, errlen, "%s is down (ip link set %s up)", dev, dev);
+		return -1;
+	}
+	if (!(ifr.ifr_flags & IFF_RUNNING)) {
+		snprintf(err, errlen, "%s has no carrier (is its peer up?)", dev);
+		return -1;
+	}
+	return 0;
+}
+
 int64_t tr_dev_counter(const char *dev, const char *name)
 {
 	struct ifaddrs *ifa, *i;

@@ -30,6 +30,13 @@ uint64_t tr_now_ns(void);
 int tr_dev_check(const char *dev, int *ifindex, int *mtu, char *err, size_t errlen);
 
 /**
+ * tr_dev_up() - the interface is administratively up and has a carrier
+ * (IFF_UP and IFF_RUNNING): a generator sending into it would only lose
+ * frames otherwise. Returns 0, or -1 with "X is down" / "X has no carrier".
+ */
+int tr_dev_up(const char *dev, char *err, size_t errlen);
+
+/**
  * tr_dev_counter() - an interface counter of this network namespace
  * (getifaddrs/netlink): NAME is tx_dropped, tx_packets, rx_dropped or
  * rx_packets (32-bit wrapping rtnl_link_stats). Returns it, or -1.

@@ -46,6 +46,16 @@ printf 'not a pcap' >"$TMP/junk.pcap"
 expect_err "gen, not a pcap" "junk.pcap\|format\|unknown" \
 	in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/junk.pcap" --count 1
 
+# an interface that is down, or whose peer is down (no carrier)
+in_ns "$GNS" ip link set "$GDEV" down
+expect_err "gen, interface down" "is down" \
+	in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --count 1
+in_ns "$GNS" ip link set "$GDEV" up
+in_ns "$SNS" ip link set "$SDEV" down
+expect_err "gen, peer down" "no carrier" \
+	in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --count 1
+in_ns "$SNS" ip link set "$SDEV" up
+
 # frames larger than the MTU
 in_ns "$GNS" ip link set "$GDEV" mtu 1000
 for engine in xdp afpacket; do
