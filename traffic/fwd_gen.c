@@ -364,8 +364,13 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 
-	if (tr_dev_check(o.dev, &ifindex, &mtu, err, sizeof(err)) < 0 ||
-	    tr_dev_up(o.dev, err, sizeof(err)) < 0) {
+	if (!strcmp(o.engine->name, "dpdk") && o.dpdk_args) {
+		/* the port comes from the EAL arguments (e.g. a PCI NIC with no
+		 * kernel interface): --dev is only a label, the PMD checks sizes */
+		ifindex = 0;
+		mtu = 9000;
+	} else if (tr_dev_check(o.dev, &ifindex, &mtu, err, sizeof(err)) < 0 ||
+		   tr_dev_up(o.dev, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fwd-gen: %s\n", err);
 		return 1;
 	}
