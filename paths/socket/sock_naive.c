@@ -61,7 +61,7 @@ static ssize_t recv_one(struct sock_worker *w, int port, uint8_t *buf, size_t ca
 		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
 		if (!(aux.tp_status & TP_STATUS_VLAN_VALID))
 			break;
-		n = (ssize_t)sock_vlan_reinsert(buf, cap, buf + 4, (size_t)n,
+		n = (ssize_t)sock_vlan_reinsert_inplace(buf, (size_t)n,
 				(aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ?
 					aux.tp_vlan_tpid : 0,
 				aux.tp_vlan_tci);

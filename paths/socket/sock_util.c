@@ -100,6 +100,21 @@ size_t sock_vlan_reinsert(uint8_t *out, size_t cap, const uint8_t *frame,
 	return len + 4;
 }
 
+size_t sock_vlan_reinsert_inplace(uint8_t *buf, size_t len, uint16_t tpid,
+				  uint16_t tci)
+{
+	if (len < 12)
+		return 0;
+	if (!tpid)
+		tpid = 0x8100;
+	memmove(buf, buf + 4, 12);       /* MACs into the headroom */
+	buf[12] = (uint8_t)(tpid >> 8);
+	buf[13] = (uint8_t)tpid;
+	buf[14] = (uint8_t)(tci >> 8);
+	buf[15] = (uint8_t)tci;          /* ethertype onwards already at 16 */
+	return len + 4;
+}
+
 uint32_t sock_pow2_at_least(uint32_t v, uint32_t min)
 {
 	uint32_t p = min ? min : 1;

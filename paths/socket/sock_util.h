@@ -40,6 +40,14 @@ int sock_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 size_t sock_vlan_reinsert(uint8_t *out, size_t cap, const uint8_t *frame,
 			  size_t len, uint16_t tpid, uint16_t tci);
 
+/**
+ * sock_vlan_reinsert_inplace() - as sock_vlan_reinsert() for a frame of
+ * @len bytes received at @buf + 4 (4 bytes of headroom): moves the MACs
+ * down and writes the tag into the gap. Returns @len + 4, or 0 if @len < 12.
+ */
+size_t sock_vlan_reinsert_inplace(uint8_t *buf, size_t len, uint16_t tpid,
+				  uint16_t tci);
+
 /** sock_pow2_at_least() - smallest power of two >= @v (>= @min). */
 uint32_t sock_pow2_at_least(uint32_t v, uint32_t min);
 

@@ -77,6 +77,16 @@ static void test_vlan(void)
 	CHECK(!memcmp(out, want_ad, sizeof(want_ad)));
 	CHECK(sock_vlan_reinsert(out, sizeof(in) + 3, in, sizeof(in), 0, 1) == 0);
 	CHECK(sock_vlan_reinsert(out, sizeof(out), in, 11, 0, 1) == 0);
+
+	/* in place: frame received 4 bytes into the buffer */
+	memset(out, 0xee, sizeof(out));
+	memcpy(out + 4, in, sizeof(in));
+	CHECK(sock_vlan_reinsert_inplace(out, sizeof(in), 0, 0x2064) == sizeof(want));
+	CHECK(!memcmp(out, want, sizeof(want)));
+	memcpy(out + 4, in, sizeof(in));
+	CHECK(sock_vlan_reinsert_inplace(out, sizeof(in), 0x88a8, 7) == sizeof(want_ad));
+	CHECK(!memcmp(out, want_ad, sizeof(want_ad)));
+	CHECK(sock_vlan_reinsert_inplace(out, 11, 0, 1) == 0);
 }
 
 int main(void)

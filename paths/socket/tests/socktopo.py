@@ -128,15 +128,17 @@ def write_pcap(path, frames):
             f.write(fr)
 
 
-def replay(ifname, path, gap_us=0):
-    """Send every frame of path out of ifname, byte for byte, in order."""
+def replay(ifname, path, burst=64, pause_ms=1):
+    """Send every frame of path out of ifname, byte for byte, in order,
+    pausing pause_ms after every burst frames (at most ~64 kpps: a test
+    replay, not a load: a busy machine must not turn it into ring overflow)."""
     frames = read_pcap(path)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
     s.bind((ifname, 0))
-    for fr in frames:
+    for i, fr in enumerate(frames, 1):
         s.send(fr)
-        if gap_us:
-            time.sleep(gap_us / 1e6)
+        if i % burst == 0:
+            time.sleep(pause_ms / 1e3)
     s.close()
     return len(frames)
 
