@@ -3,7 +3,7 @@
  * golden-cmp - compare a datapath's golden output with the expected one
  * (paths/tests/golden/README.md).
  *
- *   golden-cmp EXPECTED_DIR ACTUAL_DIR [--no-punt-frames]
+ *   golden-cmp EXPECTED_DIR ACTUAL_DIR [--no-punt-frames] [--no-stats]
  *
  * For every port<N>.pcap of EXPECTED_DIR and punt.pcap (unless
  * --no-punt-frames), the file of the same name in ACTUAL_DIR must hold the
@@ -12,6 +12,8 @@
  * counter by counter (rx, forward, every drop and punt reason of
  * FWD_REASONS), every counter present. Frame numbers are 1-based (as tcpdump -# and Wireshark
  * count), byte offsets 0-based from the first byte of the Ethernet header.
+ * --no-stats skips stats.json (neither file needs to exist): only for a
+ * datapath without counters in fwd_stats form (the linux baseline).
  *
  * Exit: 0 and "ok" on stdout when equal; 1 and one line on stdout naming the
  * first difference; 2 and one line on stderr for a missing or unreadable
@@ -313,7 +315,7 @@ struct plan {
 };
 
 static int make_plan(const char *edir, const char *adir, int punt,
-		     struct plan *pl)
+		     int stats, struct plan *pl)
 {
 	int ehave[MAX_PORT_FILES] = { 0 }, ahave[MAX_PORT_FILES] = { 0 };
 	char path[PATH_MAX];
@@ -328,7 +330,8 @@ static int make_plan(const char *edir, const char *adir, int punt,
 	}
 	if (punt)
 		snprintf(pl->names[pl->n++], sizeof(pl->names[0]), "punt.pcap");
-	snprintf(pl->names[pl->n++], sizeof(pl->names[0]), "stats.json");
+	if (stats)
+		snprintf(pl->names[pl->n++], sizeof(pl->names[0]), "stats.json");
 	/* Every file must exist on both sides before anything is compared. */
 	for (i = 0; i < pl->n; i++) {
 		const char *dirs[2] = { edir, adir };
@@ -346,13 +349,14 @@ static int make_plan(const char *edir, const char *adir, int punt,
 	return 0;
 }
 
-static int compare_dirs(const char *edir, const char *adir, int punt)
+static int compare_dirs(const char *edir, const char *adir, int punt,
+			int stats)
 {
 	char epath[PATH_MAX], apath[PATH_MAX], name[32];
 	struct plan pl = { .n = 0 };
 	int i, k, rc;
 
-	if (make_plan(edir, adir, punt, &pl))
+	if (make_plan(edir, adir, punt, stats, &pl))
 		return CMP_ERROR;
 	for (i = 0; i < pl.n; i++) {
 		snprintf(epath, sizeof(epath), "%s/%s", edir, pl.names[i]);
@@ -378,9 +382,10 @@ static int compare_dirs(const char *edir, const char *adir, int punt)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: golden-cmp EXPECTED_DIR ACTUAL_DIR [--no-punt-frames]\n"
+		"usage: golden-cmp EXPECTED_DIR ACTUAL_DIR [--no-punt-frames] [--no-stats]\n"
 		"Compares port<N>.pcap, punt.pcap (frame by frame, byte for byte, in\n"
 		"order; timestamps ignored) and stats.json (counter by counter).\n"
+		"--no-punt-frames skips punt.pcap, --no-stats skips stats.json.\n"
 		"Exit 0 equal, 1 first difference printed, 2 missing/unreadable file.\n");
 }
 
@@ -388,14 +393,16 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "no-punt-frames", no_argument, NULL, 'n' },
+		{ "no-stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	int c, punt = 1, rc;
+	int c, punt = 1, stats = 1, rc;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': punt = 0; break;
+		case 's': stats = 0; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return CMP_ERROR;
 		}
@@ -404,7 +411,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CMP_ERROR;
 	}
-	rc = compare_dirs(argv[optind], argv[optind + 1], punt);
+	rc = compare_dirs(argv[optind], argv[optind + 1], punt, stats);
 	if (rc == CMP_EQUAL)
 		printf("ok\n");
 	return rc;

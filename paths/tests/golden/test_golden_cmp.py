@@ -6,7 +6,7 @@ punt.pcap), applies one change at a time (a flipped byte, a missing, extra,
 shorter or reordered frame, a changed counter, a missing file, ...) and checks
 golden-cmp's exit status and the first words of the line it prints. Also
 checks what must stay equal (timestamps, an empty extra port file, punt
-changes under --no-punt-frames). Exit 0 if every row passes, else 1.
+changes under --no-punt-frames, stats.json under --no-stats). Exit 0 if every row passes, else 1.
 """
 import json
 import os
@@ -136,6 +136,14 @@ ROWS = [
     ("changed punt.pcap, --no-punt-frames", "punt.pcap", edit_pcap(lambda f: f[1:]),
      ["--no-punt-frames"], 0, "ok"),
     ("missing stats.json", "stats.json", remove, [], 2, ""),
+    ("missing stats.json, --no-stats", "stats.json", remove, ["--no-stats"], 0, "ok"),
+    ("changed counter, --no-stats", "stats.json", edit_stats(["forward"], 1),
+     ["--no-stats"], 0, "ok"),
+    ("unreadable stats.json, --no-stats", "stats.json", garbage, ["--no-stats"], 0, "ok"),
+    ("flipped byte, --no-stats", "port1.pcap", edit_pcap(flip(1, 30)), ["--no-stats"], 1,
+     "port1.pcap: frame 2: byte 30: expected"),
+    ("both flags, punt and stats changed", "punt.pcap", edit_pcap(lambda f: f[1:]),
+     ["--no-punt-frames", "--no-stats"], 0, "ok"),
     ("unreadable stats.json", "stats.json", garbage, [], 2, ""),
     ("not a pcap", "port1.pcap", garbage, [], 2, ""),
 ]
