@@ -13,7 +13,9 @@
  *     number, DROP = XDP_DROP, PUNT = XDP_PASS with the frame unmodified,
  *   - one per-CPU counter per reason (enum fwd_reason).
  * Per frame: one LPM lookup, one next-hop lookup, one counter lookup, the
- * redirect. The loader (fwd_xdp.c) fills the maps from the route file.
+ * redirect. Both programs are multi-buffer aware (xdp.frags), so frames
+ * longer than one page (jumbo MTU) are forwarded too. The loader
+ * (fwd_xdp.c) fills the maps from the route file.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -111,7 +113,17 @@ static __always_inline const struct fwd_nexthop *lpm_lookup(__be32 daddr)
 	return bpf_map_lookup_elem(&fwd_nexthops, id);
 }
 
-SEC("xdp")
+/*
+ * Multi-buffer aware (SEC("xdp.frags"), BPF_F_XDP_HAS_FRAGS): a frame may
+ * continue in fragments past data_end (jumbo MTU: a veth or NIC then hands
+ * XDP the first buffer + fragments, and veth refuses a program that is not
+ * frags-aware once the peer's MTU exceeds one buffer, ~3.5 KB). The core
+ * reads only the headers, which must lie in the first buffer; the frame's
+ * whole length (RFC 1812 5.2.2 total-length check, egress MTU) comes from
+ * bpf_xdp_get_buff_len(). On 64 B frames this costs nothing measurable
+ * against the single-buffer form (README.md, "Figures").
+ */
+SEC("xdp.frags")
 int fwd_xdp_lpm(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -123,7 +135,8 @@ int fwd_xdp_lpm(struct xdp_md *ctx)
 
 	if (in->ifindex != ctx->ingress_ifindex)
 		return XDP_PASS; /* not one of our ports: not counted */
-	r = fwd_parse(data, data_end, in->mac, &p);
+	r = fwd_parse_len(data, data_end, (__u32)bpf_xdp_get_buff_len(ctx),
+			  in->mac, &p);
 	if (r == FWD_FORWARD) {
 		nh = lpm_lookup(p.daddr);
 		r = fwd_decide(&p, nh);
@@ -131,6 +144,23 @@ int fwd_xdp_lpm(struct xdp_md *ctx)
 			fwd_rewrite(&p, nh);
 	}
 	return finish(r, nh);
+}
+
+/* One bpf_fib_lookup() for @p; @tot_len: the IP total length the kernel
+ * checks against the egress MTU (0: no MTU check). */
+static __always_inline int fib_query(struct xdp_md *ctx,
+				     const struct fwd_pkt *p,
+				     struct bpf_fib_lookup *fib, __u16 tot_len)
+{
+	__builtin_memset(fib, 0, sizeof(*fib));
+	fib->family = AF_INET;
+	fib->tos = p->ip->tos;
+	fib->l4_protocol = p->ip->protocol;
+	fib->tot_len = tot_len;
+	fib->ipv4_src = p->ip->saddr;
+	fib->ipv4_dst = p->daddr;
+	fib->ifindex = ctx->ingress_ifindex;
+	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
 }
 
 /*
@@ -141,26 +171,28 @@ int fwd_xdp_lpm(struct xdp_md *ctx)
  *   NOT_FWDED   -> LOCAL (local/broadcast route types; the loader installs
  *                  an "unreachable" default so that a missing route is not
  *                  reported as NOT_FWDED)
- *   FRAG_NEEDED -> FORWARD with the FIB's MTU (fwd_decide says mtu)
+ *   FRAG_NEEDED -> the kernel checks the MTU before the neighbour, the core
+ *                  (fwd_decide) the other way round: ask again without the
+ *                  MTU check (tot_len 0) and map that answer, keeping the
+ *                  kernel's MTU, so fwd_decide says no-neigh or mtu in the
+ *                  core's order. Only frames above the MTU pay this.
  *   others (BLACKHOLE, UNREACHABLE, PROHIBIT, FWD_DISABLED, ...), or an
  *   egress interface that is not a port -> no route.
+ * The egress MTU is the smaller of the port's (route file) and the kernel's.
  */
 static __always_inline const struct fwd_nexthop *
 fib_lookup(struct xdp_md *ctx, const struct fwd_pkt *p, struct fwd_nexthop *nh)
 {
-	struct bpf_fib_lookup fib = {};
+	struct bpf_fib_lookup fib;
 	const struct fwd_xdp_port *out;
+	__u16 mtu = 0xffff;
 	int rc, i;
 
-	fib.family = AF_INET;
-	fib.tos = p->ip->tos;
-	fib.l4_protocol = p->ip->protocol;
-	fib.tot_len = fwd_ntohs(p->ip->tot_len);
-	fib.ipv4_src = p->ip->saddr;
-	fib.ipv4_dst = p->daddr;
-	fib.ifindex = ctx->ingress_ifindex;
-
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	rc = fib_query(ctx, p, &fib, fwd_ntohs(p->ip->tot_len));
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED) {
+		mtu = fib.mtu_result;
+		rc = fib_query(ctx, p, &fib, 0);
+	}
 	switch (rc) {
 	case BPF_FIB_LKUP_RET_SUCCESS:
 		out = slot_of(fib.ifindex);
@@ -168,7 +200,7 @@ fib_lookup(struct xdp_md *ctx, const struct fwd_pkt *p, struct fwd_nexthop *nh)
 			return NULL;
 		nh->kind = FWD_NH_FORWARD;
 		nh->port = out->port;
-		nh->mtu = out->mtu;
+		nh->mtu = out->mtu < mtu ? out->mtu : mtu;
 #pragma unroll
 		for (i = 0; i < 6; i++) {
 			nh->dmac[i] = fib.dmac[i];
@@ -181,17 +213,13 @@ fib_lookup(struct xdp_md *ctx, const struct fwd_pkt *p, struct fwd_nexthop *nh)
 	case BPF_FIB_LKUP_RET_NOT_FWDED:
 		nh->kind = FWD_NH_LOCAL;
 		return nh;
-	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
-		nh->kind = FWD_NH_FORWARD;
-		nh->port = 0;
-		nh->mtu = fib.mtu_result;
-		return nh;
 	default:
 		return NULL;
 	}
 }
 
-SEC("xdp")
+/* Multi-buffer aware, as fwd_xdp_lpm. */
+SEC("xdp.frags")
 int fwd_xdp_fib(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -204,7 +232,8 @@ int fwd_xdp_fib(struct xdp_md *ctx)
 
 	if (in->ifindex != ctx->ingress_ifindex)
 		return XDP_PASS;
-	r = fwd_parse(data, data_end, in->mac, &p);
+	r = fwd_parse_len(data, data_end, (__u32)bpf_xdp_get_buff_len(ctx),
+			  in->mac, &p);
 	if (r == FWD_FORWARD) {
 		nh = fib_lookup(ctx, &p, &fib_nh);
 		r = fwd_decide(&p, nh);

@@ -182,7 +182,7 @@ static int attach(const struct opts *o, int prog_fd, const char *name,
 	if (errno == EOPNOTSUPP && !o->generic)
 		fprintf(stderr, "fwd-xdp: %s: the driver has no native XDP support; use --mode generic\n", name);
 	else if (errno == ERANGE && !o->generic)
-		fprintf(stderr, "fwd-xdp: %s: MTU too large for a single-buffer XDP program in native mode (about 3.5 KB max); lower the MTU or use --mode generic\n", name);
+		fprintf(stderr, "fwd-xdp: %s: the driver refuses native XDP at this MTU (ERANGE; veth: the peer's MTU); lower the MTU or use --mode generic\n", name);
 	else if (errno == EBUSY || errno == EEXIST)
 		fprintf(stderr, "fwd-xdp: %s: another XDP program is attached; remove it first (ip link set dev %s xdp off)\n",
 			name, name);

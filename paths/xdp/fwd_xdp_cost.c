@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ 0 }
 	};
-	static uint8_t frame[4096], out[8192];
+	static uint8_t frame[65536], out[65536 + 4096];
 	const char *routes = NULL, *fpath = NULL;
 	int c, in_port = -1, fib = 0, json = 0, rounds = 50, i, rc;
 	__u32 repeat = 200, len, *ns;

@@ -3,7 +3,8 @@
 #
 # cost.sh FWD_XDP_COST FWD_PROFILE - the XDP forwarder's own CPU cost per
 # 64 B frame (kernel-measured BPF_PROG_RUN time), LPM trie against kernel
-# FIB, in a scratch namespace flx-cost-$$ with a veth pair as the two ports.
+# FIB, in a scratch namespace ${FLX_PREFIX:-flx}-cost-$$ with a veth pair as
+# the two ports (FLX_PREFIX: the namespace name prefix, default flx).
 # BPF_PROG_RUN's repeat reruns the program on the rewritten buffer, so the
 # next hop's MAC is port 0's own (each rewrite leaves a frame port 0 accepts)
 # and the frame starts with TTL 255 (200 runs all forward).
@@ -12,7 +13,7 @@
 set -u
 COST=$1 PROFILE=$2
 [ "$(id -u)" = 0 ] || { echo "skip: needs root"; exit 77; }
-NS=flx-cost-$$ P0=flc$$-0 P1=flc$$-1
+NS=${FLX_PREFIX:-flx}-cost-$$ P0=flc$$-0 P1=flc$$-1
 TMP=$(mktemp -d /tmp/flx-cost.XXXXXX)
 trap 'ip netns del $NS 2>/dev/null; rm -rf $TMP' EXIT
 ip netns add $NS || exit 1

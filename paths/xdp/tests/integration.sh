@@ -3,9 +3,10 @@
 #
 # integration.sh FWD_XDP FWD_REF GOLDEN_CMP - fwd-xdp on a veth topology.
 #
-#   flx-gen-$$            flx-dut-$$                         flx-snk-$$
+#   PFX-gen-$$            PFX-dut-$$                         PFX-snk-$$
 #   flxN-g0 ====== flxN-d0 (port 0) | flxN-d1 (port 1) ====== flxN-s0
 #
+# (PFX: $FLX_PREFIX, default flx: the namespace name prefix.)
 # For --lookup lpm and --lookup fib, native mode: 310 frames (mkframes.py)
 # sent from the generator namespace with scapy, captured on the sink (port 1)
 # and back on the generator (port 0, hairpin), punts captured on flxN-d0
@@ -13,6 +14,11 @@
 # golden-cmp against fwd-ref's output for the same frames, counters from
 # fwd-xdp's --json line. GRO is on for the capture veths: XDP_REDIRECT into
 # a veth is only delivered when its peer has NAPI (MACHINE.md).
+# Jumbo: the same again with MTU 9000 ports (veth MTU 9100 on the ingress
+# pair, so that 9015-byte frames arrive) and mkjumbo.py's frames of up to
+# 9015 bytes: native attach works only because the program is multi-buffer
+# aware (xdp.frags), and forwarded 9014-byte frames leave as multi-buffer
+# XDP_REDIRECTs.
 # Bad input: missing interface, bad route file, not root, no native XDP
 # (a bridge), busy interface,
 # generic mode, SIGTERM and SIGKILL: a clear error and no XDP left attached.
@@ -25,8 +31,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 command -v tcpdump >/dev/null || { echo "skip: no tcpdump"; exit 77; }
 /usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "skip: no scapy for /usr/bin/python3"; exit 77; }
 
-ID=$$
-NG=flx-gen-$ID ND=flx-dut-$ID NS=flx-snk-$ID
+ID=$$ PFX=${FLX_PREFIX:-flx}
+NG=$PFX-gen-$ID ND=$PFX-dut-$ID NS=$PFX-snk-$ID
 G0=flx$ID-g0 D0=flx$ID-d0 D1=flx$ID-d1 S0=flx$ID-s0
 MG=02:46:4c:00:10:01 MD0=02:46:4c:00:10:02 MD1=02:46:4c:00:10:03 MS=02:46:4c:00:10:04
 TMP=$(mktemp -d /tmp/flx-xdp.XXXXXX)
@@ -92,6 +98,17 @@ setup() {
 	/usr/bin/python3 "$HERE/mkframes.py" "$TMP/in.pcap" $MD0 $MG || exit 1
 	"$FWD_REF" --routes "$TMP/routes.conf" --in-port 0 --in "$TMP/in.pcap" \
 		--out-dir "$TMP/expected" >/dev/null || exit 1
+	sed "s/^port [01] .*/& mtu 9000/" "$TMP/routes.conf" >"$TMP/jumbo.conf"
+	/usr/bin/python3 "$HERE/mkjumbo.py" "$TMP/jumbo.pcap" $MD0 $MG || exit 1
+	"$FWD_REF" --routes "$TMP/jumbo.conf" --in-port 0 --in "$TMP/jumbo.pcap" \
+		--out-dir "$TMP/expected-jumbo" >/dev/null || exit 1
+}
+
+# Jumbo MTUs: 9100 on the ingress pair (9015-byte frames must arrive to be
+# punted as mtu), 9000 on the egress pair (the route file's port MTU).
+set_jumbo_mtu() {
+	ip -n "$NG" link set "$G0" mtu 9100 && ip -n "$ND" link set "$D0" mtu 9100 &&
+	ip -n "$ND" link set "$D1" mtu 9000 && ip -n "$NS" link set "$S0" mtu 9000 || exit 1
 }
 
 start_cap() { # NS IF FILE [filter...]: tcpdump of received frames
@@ -109,9 +126,15 @@ start_cap() { # NS IF FILE [filter...]: tcpdump of received frames
 	exit 1
 }
 
-# One forwarding run: LOOKUP (lpm|fib)
+# One forwarding run: LOOKUP (lpm|fib) [TAG]: TAG "" = routes.conf and
+# in.pcap, "jumbo" = jumbo.conf and jumbo.pcap.
 run_traffic() {
-	local lookup=$1 act=$TMP/actual-$1 ready=$TMP/ready-$1 fwd rc caps i
+	local lookup=$1 tag=${2:-} conf=$TMP/routes.conf in=$TMP/in.pcap
+	local exp=$TMP/expected name=$1 fwd rc caps i act ready
+	if [ -n "$tag" ]; then
+		conf=$TMP/$tag.conf in=$TMP/$tag.pcap exp=$TMP/expected-$tag name="$tag $1"
+	fi
+	act=$TMP/actual-$1$tag ready=$TMP/ready-$1$tag
 	mkdir -p "$act"
 	# Only the test's own UDP frames without options: in fib mode the kernel
 	# (forwarding on, as bpf_fib_lookup needs) also answers punted frames
@@ -122,35 +145,35 @@ run_traffic() {
 	caps="$caps $!"
 	start_cap "$ND" "$D0" "$act/punt.pcap"
 	caps="$caps $!"
-	ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --lookup "$lookup" \
+	ip netns exec "$ND" "$FWD_XDP" --routes "$conf" --lookup "$lookup" \
 		--json --stats-interval 0 --ready-file "$ready" >"$act/stdout" 2>"$act/stderr" &
 	fwd=$!
 	PIDS+=($fwd)
 	if ! wait_file "$ready" $fwd; then
-		fail "$lookup: fwd-xdp did not get ready: $(cat "$act/stderr")"
+		fail "$name: fwd-xdp did not get ready: $(cat "$act/stderr")"
 		return
 	fi
-	ip -n "$ND" link show "$D0" | grep -q 'xdp ' && ok "$lookup: attached in native mode" ||
-		fail "$lookup: not attached natively: $(ip -n "$ND" link show "$D0")"
+	ip -n "$ND" link show "$D0" | grep -q 'xdp ' && ok "$name: attached in native mode" ||
+		fail "$name: not attached natively: $(ip -n "$ND" link show "$D0")"
 	ip netns exec "$NG" /usr/bin/python3 -c '
 import logging, sys
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import rdpcap, sendp
-sendp(rdpcap(sys.argv[1]), iface=sys.argv[2], verbose=False)' "$TMP/in.pcap" "$G0" ||
-		fail "$lookup: sending failed"
+sendp(rdpcap(sys.argv[1]), iface=sys.argv[2], verbose=False)' "$in" "$G0" ||
+		fail "$name: sending failed"
 	sleep 1
 	kill -TERM $fwd
 	wait $fwd
 	rc=$?
-	[ $rc = 0 ] && ok "$lookup: fwd-xdp exit 0 after SIGTERM" || fail "$lookup: fwd-xdp exit $rc: $(cat "$act/stderr")"
-	[ -e "$ready" ] && fail "$lookup: ready file left behind"
-	check_detached "$lookup: after SIGTERM"
+	[ $rc = 0 ] && ok "$name: fwd-xdp exit 0 after SIGTERM" || fail "$name: fwd-xdp exit $rc: $(cat "$act/stderr")"
+	[ -e "$ready" ] && fail "$name: ready file left behind"
+	check_detached "$name: after SIGTERM"
 	for i in $caps; do kill -INT "$i"; wait "$i"; done
 	tail -n 1 "$act/stdout" >"$act/stats.json"
-	if out=$("$GOLDEN_CMP" "$TMP/expected" "$act" 2>&1); then
-		ok "$lookup: frames (port 0, port 1, punt) and counters equal fwd-ref's"
+	if out=$("$GOLDEN_CMP" "$exp" "$act" 2>&1); then
+		ok "$name: frames (port 0, port 1, punt) and counters equal fwd-ref's"
 	else
-		fail "$lookup: golden-cmp: $out"
+		fail "$name: golden-cmp: $out"
 	fi
 }
 
@@ -172,6 +195,9 @@ expect_err() { # NAME WANT_RC GREP_RE cmd...
 setup
 run_traffic lpm
 run_traffic fib
+set_jumbo_mtu
+run_traffic lpm jumbo
+run_traffic fib jumbo
 
 # --- bad input ---------------------------------------------------------
 sed "s/name $D1/name flxnope$ID/" "$TMP/routes.conf" >"$TMP/noif.conf"
