@@ -26,7 +26,8 @@ TERMS = {
 
 
 def _label(path, placement, multi_plc):
-    return f"{path} ({placement})" if multi_plc else path
+    name = "ceiling (no forwarder)" if path == "ceiling" else path
+    return f"{name}, {placement}" if multi_plc else name
 
 
 def _series_key(r):
@@ -132,7 +133,9 @@ def _rate_bars(p, mr, srch, keys, multi):
         m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr if _series_key(r) == k])
         t, tci, tn = methods.mean_ci([x["throughput_pps"] for x in srch
                                       if (x["path"], x["placement"]) == k])
-        pts.append((f'"{_esc(_label(*k, multi))}"', (m or 0) / 1e6, (ci or 0) / 1e6,
+        name = "ceiling\\n(no forwarder)" if k[0] == "ceiling" else k[0]
+        label = f"{name}\\n{k[1]}" if multi else name
+        pts.append((f'"{_esc(label)}"', (m or 0) / 1e6, (ci or 0) / 1e6,
                     "?" if t is None else t / 1e6, (tci or 0) / 1e6, i + 1))
     f = p.data("bars", pts)
     p.lines[0] = 'set ylabel "max forwarding rate at the sink (Mpps)"'
@@ -141,6 +144,9 @@ def _rate_bars(p, mr, srch, keys, multi):
     if srch:
         p.plots.append(f"'{f}' using 0:4:5 with yerrorbars lc black pt 7 ps 1.2 "
                        "title 'RFC 2544 zero-loss throughput'")
+    else:
+        p.lines.append("unset key")
+    p.lines.append("set bmargin 5")
     return p
 
 
