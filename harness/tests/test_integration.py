@@ -124,7 +124,9 @@ def check_split(build, prefix):
                 fail(f"{where}: DUT busy {busy}, ns/pkt {x['cpu_ns_per_pkt']}")
             tx, rx = int(x["tx"]), int(x["rx"])
             accounted = int(x["gen_veth_drops"]) + int(x["snk_veth_drops"])
-            if x["path"] == "ceiling" and tx - rx != accounted:
+            # no DUT: every lost frame is a veth drop, give or take one
+            # 256-entry ring still in flight when the sink stopped
+            if x["path"] == "ceiling" and not 0 <= (tx - rx) - accounted <= 256:
                 fail(f"{where}: tx - rx = {tx - rx} but veth drops = {accounted}")
         with open(os.path.join(out, "run.json")) as f:
             pl = json.load(f)["placements"]
