@@ -149,7 +149,7 @@ def main():
     for t in ("fwd-gen", "fwd-sink", "fwd-profile"):
         if not os.access(os.path.join(build, "traffic", t), os.X_OK):
             skip(f"traffic/{t} not built in {build}")
-    prefix = f"flq{random.getrandbits(12):03x}"
+    prefix = f"flh{random.getrandbits(12):03x}"
     with tempfile.TemporaryDirectory(prefix="fwdlab-it-") as d:
         OUT = os.path.join(d, "run")
         r = subprocess.run([FWDLAB, "run", "--suite", "quick", "--paths", "linux,ceiling",
@@ -181,8 +181,8 @@ def main():
         with open(os.path.join(OUT, "summary.csv"), newline="") as f:
             if {r["path"] for r in csv.DictReader(f)} != {"linux", "ceiling"}:
                 fail("summary.csv does not cover linux and ceiling")
-    check_split(build, f"fls{random.getrandbits(12):03x}")
-    check_cleanup_after_crash(f"flc{random.getrandbits(12):03x}")
+    check_split(build, f"flh{random.getrandbits(12):03x}")
+    check_cleanup_after_crash(f"flh{random.getrandbits(12):03x}")
     print("PASS")
     return 0
 
