@@ -35,7 +35,7 @@ def main(args):
                 pass
         n = s.data
         log(f"cleanup: {s.prefix}: netns {n['netns']} pins {n['pins']} "
-            f"pids {[p['pid'] for p in n['pids']]}")
+            f"pids {[p['pid'] for p in n['pids']]} undo {[u['why'] for u in n.get('undo', [])]}")
         problems += _teardown(s)
     if not states:
         log("cleanup: nothing recorded")

@@ -3,8 +3,9 @@ everything a crashed run left behind.
 
 /run/fwdlab/<prefix>.json records, as they are created: the network
 namespaces, the bpffs pin paths (only under /sys/fs/bpf/fwdlab*), a bpffs
-mount if the harness made it, and the processes it started outside those
-namespaces. Cleanup only ever touches what a state file names: it never
+mount if the harness made it, the processes it started outside those
+namespaces, and commands that undo host-wide changes of plug-ins (rmmod,
+hugepages). Cleanup only ever touches what a state file names: it never
 deletes an interface or namespace it did not create.
 """
 import json
@@ -44,7 +45,7 @@ class State:
         self.path = state_path(prefix)
         self.data = {"prefix": prefix, "owner_pid": os.getpid(),
                      "created": time.time(), "netns": [], "pins": [],
-                     "pids": [], "mounts": []}
+                     "pids": [], "mounts": [], "undo": []}
 
     @classmethod
     def load(cls, path):
@@ -72,6 +73,18 @@ class State:
         if item in self.data[kind]:
             self.data[kind].remove(item)
             self.save()
+
+    def add_undo(self, argv, why):
+        """Record a command that undoes a host-wide change a plug-in made
+        (rmmod, hugepages back to their old count, ...). Teardown runs the
+        recorded commands last to first, after the namespaces are gone; a
+        plug-in that undoes the change itself calls remove_undo()."""
+        self.add("undo", {"argv": list(argv), "why": why})
+
+    def remove_undo(self, argv):
+        for e in list(self.data["undo"]):
+            if e["argv"] == list(argv):
+                self.remove("undo", e)
 
     def add_pid(self, pid, argv):
         """Record a process started outside our namespaces (with its argv
@@ -163,6 +176,13 @@ def teardown(state):
                 problems += 1
                 continue
         state.remove("netns", ns)
+    for e in reversed(list(d.get("undo", []))):
+        try:
+            run(e["argv"])
+            state.remove("undo", e)
+        except HarnessError as err:
+            log(f"cleanup: undo '{e['why']}' failed: {err}")
+            problems += 1
     for m in list(d["mounts"]):
         # Only a bpffs the harness mounted itself, and only when nobody
         # (including other runs) has pins left in it.

@@ -47,6 +47,20 @@ class TestState(unittest.TestCase):
         self.assertFalse(os.path.exists(s.path))
         self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "flv.d")))
 
+    def test_undo_runs_last_to_first(self):
+        s = state.State("flw")
+        s.path = os.path.join(self.tmp.name, "flw.json")
+        log = os.path.join(self.tmp.name, "log")
+        s.add_undo(["sh", "-c", f"echo first >> {log}"], "first change")
+        s.add_undo(["sh", "-c", f"echo second >> {log}"], "second change")
+        s.add_undo(["sh", "-c", "echo gone"], "undone by the plug-in")
+        s.remove_undo(["sh", "-c", "echo gone"])
+        self.assertEqual(len(s.data["undo"]), 2)
+        self.assertEqual(state.teardown(state.State.load(s.path)), 0)
+        with open(log) as f:
+            self.assertEqual(f.read().split(), ["second", "first"])
+        self.assertFalse(os.path.exists(s.path))
+
     def test_pin_outside_fwdlab_refused(self):
         victim = os.path.join(self.tmp.name, "precious")
         open(victim, "w").close()
