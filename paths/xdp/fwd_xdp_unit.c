@@ -40,7 +40,7 @@ struct row {
 	const char *desc;
 	const char *src, *dst;
 	int ttl;
-	int len;        /* frame bytes (no FCS), >= 60 */
+	int len;        /* frame bytes (no FCS), 60..16384 */
 	enum mut mut;
 	enum fwd_reason reason;
 };
@@ -61,6 +61,10 @@ static const struct row rows[] = {
 	{ "IP options", "198.18.0.2", "203.0.113.5", 64, 60, M_OPTIONS, FWD_PUNT_OPTIONS },
 	{ "larger than egress MTU", "198.18.0.2", "203.0.113.5", 64, 1100, M_NONE, FWD_PUNT_MTU },
 	{ "exactly the egress MTU", "198.18.0.2", "203.0.113.5", 64, 1014, M_NONE, FWD_FORWARD },
+	/* Longer than one XDP buffer (3520 bytes): first buffer + fragments;
+	 * the length checks must see the whole frame (bpf_xdp_get_buff_len). */
+	{ "4000 B, multi-buffer: mtu by whole length", "198.18.0.2", "203.0.113.5", 64, 4000, M_NONE, FWD_PUNT_MTU },
+	{ "4000 B, multi-buffer, total length past it", "198.18.0.2", "203.0.113.5", 64, 4000, M_TRUNC_IP, FWD_DROP_MALFORMED },
 	{ "bad header checksum", "198.18.0.2", "203.0.113.5", 64, 60, M_BAD_CSUM, FWD_DROP_MALFORMED },
 	{ "total length past the frame", "198.18.0.2", "203.0.113.5", 64, 60, M_TRUNC_IP, FWD_DROP_MALFORMED },
 	{ "martian source 127/8", "127.0.0.1", "203.0.113.5", 64, 60, M_NONE, FWD_DROP_MARTIAN },
@@ -140,7 +144,7 @@ static const char *check_rewrite(const struct row *r, const uint8_t *in,
 
 int main(int argc, char **argv)
 {
-	static uint8_t in[2048], out[4096];
+	static uint8_t in[16384], out[16384 + 4096];
 	uint64_t expect[FWD_REASON_MAX] = { 0 };
 	struct fwd_xdp_tr tr = { 0 };
 	struct fwd_xdp_tr_res res;
