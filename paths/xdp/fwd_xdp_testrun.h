@@ -44,7 +44,10 @@ int fwd_xdp_tr_open(struct fwd_xdp_tr *tr, const struct fwd_table *t,
 
 /**
  * fwd_xdp_tr_run() - one BPF_PROG_RUN of @frame (@len bytes). The frame
- * after the program goes to @out (@outcap bytes). Checks that the XDP action
+ * after the program goes to @out (@outcap bytes). A frame longer than one
+ * XDP buffer (3520 bytes on 4 KB pages) runs as the kernel builds it for an
+ * xdp.frags program: first buffer + page fragments (ctx.data_end = @len is
+ * clamped to the first buffer), and @out receives both. Checks that the XDP action
  * matches the recorded reason (REDIRECT = forward, DROP = drop reason, PASS =
  * punt reason). Returns 0, or -1 with a message in @err (-2 when the kernel
  * refused the frame itself, e.g. shorter than an Ethernet header).

@@ -22,7 +22,8 @@ for b in "$FWD_XDP" "$FWD_GEN" "$FWD_SINK" "$FWD_PROFILE"; do
 done
 
 ID=$$
-NG=flx-bgen-$ID ND=flx-bdut-$ID NS=flx-bsnk-$ID
+PFX=${FLX_PREFIX:-flx} # namespace name prefix
+NG=$PFX-bgen-$ID ND=$PFX-bdut-$ID NS=$PFX-bsnk-$ID
 G0=flb$ID-g0 D0=flb$ID-d0 D1=flb$ID-d1 S0=flb$ID-s0 GC=flb$ID-gc SC=flb$ID-sc
 MG=02:46:4c:00:20:01 MD0=02:46:4c:00:20:02 MD1=02:46:4c:00:20:03 MS=02:46:4c:00:20:04
 TMP=$(mktemp -d /tmp/flx-bench.XXXXXX)
