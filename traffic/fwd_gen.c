@@ -29,6 +29,7 @@
 #include "tr_pace.h"
 #include "tr_payload.h"
 #include "tr_pcap.h"
+#include "tr_run.h"
 #include "tr_util.h"
 
 struct opts {
@@ -205,10 +206,11 @@ static int check_frames(const struct opts *o, const struct tr_frames *f, int mtu
 
 /* Sleep until @deadline (CLOCK_MONOTONIC ns): clock_nanosleep to shortly
  * before it, then spin, so that wake-up latency does not add jitter. */
-static void wait_until(uint64_t deadline)
+static void wait_until(void *ctx, uint64_t deadline)
 {
 	uint64_t now = tr_now_ns();
 
+	(void)ctx;
 	if (deadline > now + TR_PACE_SPIN_NS) {
 		uint64_t t = deadline - TR_PACE_SPIN_NS;
 		struct timespec ts = { (time_t)(t / 1000000000ull), (long)(t % 1000000000ull) };
@@ -232,77 +234,65 @@ static double cpu_seconds(void)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-static int stop_requested(const sigset_t *set)
+/* The context of the run's callbacks. */
+struct run_ctx {
+	const struct tr_engine *e;
+	void *st;
+	const sigset_t *sigs;
+};
+
+static uint64_t now_cb(void *ctx)
 {
+	(void)ctx;
+	return tr_now_ns();
+}
+
+/* SIGINT/SIGTERM/SIGHUP are blocked: poll whether one is pending. */
+static int stop_cb(void *ctx)
+{
+	struct run_ctx *c = ctx;
 	sigset_t pend;
 	int s;
 
 	if (sigpending(&pend) < 0)
 		return 0;
 	for (s = 1; s < NSIG; s++)
-		if (sigismember(set, s) && sigismember(&pend, s))
+		if (sigismember(c->sigs, s) && sigismember(&pend, s))
 			return 1;
 	return 0;
+}
+
+static int64_t send_cb(void *ctx, uint32_t n)
+{
+	struct run_ctx *c = ctx;
+	char err[TR_ERRLEN];
+	int64_t k = c->e->send(c->st, n, err, sizeof(err));
+
+	if (k < 0)
+		fprintf(stderr, "fwd-gen: %s: %s\n", c->e->name, err);
+	return k;
 }
 
 static int run(const struct opts *o, const struct tr_engine *e, void *st,
 	       uint32_t burst, const sigset_t *sigs, struct result *r)
 {
-	uint64_t end = 0, now;
-	char err[TR_ERRLEN];
+	struct run_ctx c = { e, st, sigs };
+	struct tr_run_params p = {
+		.rate = o->rate, .count = o->count, .burst = burst,
+		.duration_ns = o->duration > 0 ? (uint64_t)(o->duration * 1e9) : 0,
+	};
+	struct tr_run_ops ops = { now_cb, wait_until, stop_cb, send_cb, &c };
+	struct tr_run_result rr;
+	int rc;
 
 	r->cpu0 = cpu_seconds();
-	r->t0 = now = tr_now_ns();
-	if (o->duration > 0)
-		end = r->t0 + (uint64_t)(o->duration * 1e9);
-	for (;;) {
-		uint64_t n = burst;
-		int64_t k;
-
-		if (stop_requested(sigs)) {
-			r->interrupted = 1;
-			break;
-		}
-		if (o->count && r->sent >= o->count)
-			break;
-		if (end && now >= end)
-			break;
-		if (o->rate > 0) {
-			uint64_t due = tr_pace_due(r->t0, now, o->rate);
-
-			if (due <= r->sent) {
-				uint64_t d = tr_pace_deadline(r->t0, r->sent, o->rate);
-
-				wait_until(end && d > end ? end : d);
-				now = tr_now_ns();
-				continue;
-			}
-			/* everything due, in bursts of `burst`, or of up to
-			 * TR_PACE_CATCHUP frames when behind (a late wake-up) */
-			n = due - r->sent;
-			if (n > burst && n > TR_PACE_CATCHUP)
-				n = burst > TR_PACE_CATCHUP ? burst : TR_PACE_CATCHUP;
-		}
-		if (o->count && o->count - r->sent < n)
-			n = o->count - r->sent;
-		k = e->send(st, (uint32_t)n, err, sizeof(err));
-		if (k < 0) {
-			fprintf(stderr, "fwd-gen: %s: %s\n", e->name, err);
-			return -1;
-		}
-		r->sent += (uint64_t)k;
-		now = tr_now_ns();
-	}
-	/* paced: the run lasts until the end of the last frame's slot */
-	if (o->rate > 0 && !r->interrupted && r->sent) {
-		uint64_t d = tr_pace_deadline(r->t0, r->sent, o->rate);
-
-		if (!end || d <= end)
-			wait_until(d);
-	}
-	r->t1 = tr_now_ns();
+	rc = tr_run(&p, &ops, &rr);
 	r->cpu1 = cpu_seconds();
-	return 0;
+	r->sent = rr.sent;
+	r->t0 = rr.t0;
+	r->t1 = rr.t1;
+	r->interrupted = rr.interrupted;
+	return rc;
 }
 
 static void print_json(const struct opts *o, const struct tr_engine *e,

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define TR_RATE_MAX 100000000.0  /* pps: 100 Mpps, beyond anything here */
-#define TR_PACE_SPIN_NS 20000    /* spin (do not sleep) the last 20 us */
+#define TR_PACE_SPIN_NS 50000    /* spin (do not sleep) the last 50 us */
 #define TR_PACE_CATCHUP 64       /* largest burst when behind schedule */
 
 /** tr_pace_deadline() - when frame @k is due (ns, same clock as @start):
