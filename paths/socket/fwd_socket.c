@@ -188,6 +188,13 @@ static int parse_args(int argc, char **argv, struct sock_cfg *c)
 		fprintf(stderr, NAME ": --routes FILE is required\n");
 		return SOCK_EXIT_USAGE;
 	}
+	if ((uint64_t)c->block_size * c->block_nr > SOCK_MAX_RING) {
+		fprintf(stderr, NAME ": --block-size x --block-nr = %llu MiB per socket,"
+			" at most %u MiB\n",
+			(unsigned long long)((uint64_t)c->block_size * c->block_nr >> 20),
+			SOCK_MAX_RING >> 20);
+		return SOCK_EXIT_USAGE;
+	}
 	return 0;
 }
 

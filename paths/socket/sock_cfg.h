@@ -24,6 +24,7 @@ enum sock_tx { SOCK_TX_MMSG = 0, SOCK_TX_RING = 1 };
 enum sock_rxv { SOCK_RX_V3 = 0, SOCK_RX_V2 = 1 };
 
 #define SOCK_MAX_WORKERS 64
+#define SOCK_MAX_RING (256u << 20) /* bytes of RX or TX ring per socket */
 
 /** Everything main() parsed; read-only once the workers run. */
 struct sock_cfg {

@@ -67,6 +67,12 @@ static int setup_rx_ring(struct sock_wport *wp, const struct sock_cfg *cfg,
 
 	/* a block must hold the largest frame plus its tpacket3_hdr */
 	bs = sock_pow2_at_least(rx_max + 256, bs);
+	if ((uint64_t)bs * cfg->block_nr > SOCK_MAX_RING) {
+		snprintf(err, errlen, "RX ring: %u blocks of %u bytes (the largest frame"
+			 " must fit a block) exceed %u MiB (lower --block-nr)",
+			 cfg->block_nr, bs, SOCK_MAX_RING >> 20);
+		return -EINVAL;
+	}
 	if (setopt_int(wp->rx_fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3))
 		return fail(err, errlen, "PACKET_VERSION TPACKET_V3");
 	req.tp_block_size = bs;
@@ -98,6 +104,11 @@ static int setup_rx_ring_v2(struct sock_wport *wp, const struct sock_cfg *cfg,
 	uint32_t fs = sock_pow2_at_least(rx_max + TPACKET2_HDRLEN + 16, 2048);
 	uint32_t bs = sock_pow2_at_least(fs, cfg->block_size);
 
+	if ((uint64_t)bs * cfg->block_nr > SOCK_MAX_RING) {
+		snprintf(err, errlen, "RX ring: %u blocks of %u bytes exceed %u MiB"
+			 " (lower --block-nr)", cfg->block_nr, bs, SOCK_MAX_RING >> 20);
+		return -EINVAL;
+	}
 	if (setopt_int(wp->rx_fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2))
 		return fail(err, errlen, "PACKET_VERSION TPACKET_V2");
 	req.tp_block_size = bs;
@@ -135,6 +146,11 @@ static int setup_tx_ring(struct sock_wport *wp, const struct sock_cfg *cfg,
 	if (!req.tp_block_nr)
 		req.tp_block_nr = 1;
 	req.tp_frame_nr = req.tp_block_nr * (req.tp_block_size / fs);
+	if ((uint64_t)req.tp_block_size * req.tp_block_nr > SOCK_MAX_RING) {
+		snprintf(err, errlen, "TX ring: %u slots of %u bytes exceed %u MiB"
+			 " (lower --tx-frames)", req.tp_frame_nr, fs, SOCK_MAX_RING >> 20);
+		return -EINVAL;
+	}
 	if (setsockopt(wp->tx_fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)))
 		return fail(err, errlen, "PACKET_TX_RING");
 	wp->tx.frame_size = fs;
