@@ -8,9 +8,9 @@
 #   2. the live-frames engine with a clock read per frame (--ts-every 1)
 #   3. the live-frames engine into the full sink (sequence + latency of
 #      every frame)
-#   4. split: the sink's NAPI thread on CPU 1 (BENCH_SINK_CPU), so that its
+#   4. pacing accuracy at 100 pps, 10 kpps, 1 Mpps (inline)
+#   5. split: the sink's NAPI thread on CPU 1 (BENCH_SINK_CPU), so that its
 #      own capacity shows (counting and full)
-#   5. pacing accuracy at 100 pps, 10 kpps, 1 Mpps
 #
 # For each: offered Mpps (generator), Mpps counted by the sink, CPU ns per
 # frame (generator process, which includes the inline sink work). When the
@@ -61,6 +61,23 @@ run "xdp, clock per frame -> counting" --no-seq --no-latency -- --engine xdp --t
 run "xdp live frames -> full sink" -- --engine xdp
 run "afpacket sendmmsg -> full sink" -- --engine afpacket
 
+# pacing: achieved rate at a few targets (2 s each; at 100 pps 200 frames)
+echo "pacing (target -> generator tx_pps, sink-counted pps):"
+for engine in xdp afpacket; do
+	for rate in 100 10000 1000000; do
+		sink_start --no-latency
+		in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --duration 2 --cpu "$CPU" \
+			--rate $rate --engine $engine >"$TMP/gen.json" || exit 1
+		sink_stop
+		/usr/bin/python3 - "$engine" "$rate" "$TMP/gen.json" "$TMP/sink.json" <<'PY'
+import json, sys
+e, r, g, s = sys.argv[1], float(sys.argv[2]), json.load(open(sys.argv[3])), json.load(open(sys.argv[4]))
+print(f"  {e:<9} {r:>10.0f} pps -> {g['tx_pps']:>12.1f} sent ({100 * (g['tx_pps'] / r - 1):+.2f} %), "
+      f"{s['rx'] / g['duration_s']:>12.1f} counted, burst {g['burst']}")
+PY
+	done
+done
+
 # split: the sink's NAPI (and XDP program) in its own thread on another CPU,
 # so its capacity shows as loss at its veth when the generator offers more
 SINK_CPU=${BENCH_SINK_CPU:-1}
@@ -78,6 +95,7 @@ if [ "$(nproc)" -gt "$SINK_CPU" ]; then
 		in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --duration "$SECS" --cpu "$CPU" \
 			>"$TMP/gen.json" || exit 1
 		sink_stop
+		ip netns exec "$SNS" sh -c "echo 0 > /sys/class/net/$SDEV/threaded" 2>/dev/null
 		/usr/bin/python3 - "${mode:-full}" "$TMP/gen.json" "$TMP/sink.json" "$SINK_CPU" <<'PY'
 import json, sys
 mode, g, s, cpu = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3])), sys.argv[4]
@@ -93,19 +111,3 @@ PY
 	done
 fi
 
-# pacing: achieved rate at a few targets (2 s each; at 100 pps 200 frames)
-echo "pacing (target -> generator tx_pps, sink-counted pps):"
-for engine in xdp afpacket; do
-	for rate in 100 10000 1000000; do
-		sink_start --no-latency
-		in_ns "$GNS" "$FWD_GEN" --dev "$GDEV" --pcap "$TMP/64.pcap" --duration 2 --cpu "$CPU" \
-			--rate $rate --engine $engine >"$TMP/gen.json" || exit 1
-		sink_stop
-		/usr/bin/python3 - "$engine" "$rate" "$TMP/gen.json" "$TMP/sink.json" <<'PY'
-import json, sys
-e, r, g, s = sys.argv[1], float(sys.argv[2]), json.load(open(sys.argv[3])), json.load(open(sys.argv[4]))
-print(f"  {e:<9} {r:>10.0f} pps -> {g['tx_pps']:>12.1f} sent ({100 * (g['tx_pps'] / r - 1):+.2f} %), "
-      f"{s['rx'] / g['duration_s']:>12.1f} counted, burst {g['burst']}")
-PY
-	done
-done
