@@ -1,0 +1,1 @@
+"""verify: `fwdlab verify`, every golden case through every path (README.md)."""
