@@ -35,11 +35,10 @@ def block_rfc2544(rc, path, plc, size, rep):
         n[0] += 1
         row = rc.trial(path, plc, size, rate, dur, "rfc2544", f"search{n[0]}", rep)
         achieved = float(row["tx_pps"])
-        ok = methods.step_passes(float(row["dut_loss"] or 0), tol, rate, achieved,
-                                 GEN_SHORTFALL)
-        if ok is None:
-            short[0] += 1
-        return bool(ok), achieved
+        ok, was_short = methods.judge_step(float(row["dut_loss"] or 0), tol, rate,
+                                           achieved, GEN_SHORTFALL)
+        short[0] += was_short
+        return ok, achieved
 
     best, steps = methods.binary_search(one, hi, cfg["rfc2544.resolution"],
                                         cfg["rfc2544.max_iterations"])

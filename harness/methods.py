@@ -56,8 +56,10 @@ def binary_search(trial, hi, resolution=0.01, max_iter=12, min_rate=1.0):
         passed, achieved = trial(rate)
         steps.append((rate, passed))
         if passed:
-            lo = rate
-            best = max(best, min(rate, achieved) if achieved else rate)
+            # a step the generator could not fully offer proves only the
+            # load it did offer
+            lo = min(rate, achieved) if achieved else rate
+            best = max(best, lo)
             if rate >= hi:
                 break  # passes at the highest load we can offer
         else:
@@ -76,6 +78,18 @@ def step_passes(loss, tolerance, offered, achieved, shortfall=0.97):
     if achieved < shortfall * offered:
         return None
     return loss <= tolerance
+
+
+def judge_step(loss, tolerance, offered, achieved, shortfall=0.97):
+    """(passed, short) for one search step. short: the generator offered
+    less than shortfall x the load. Such a step still shows whether the DUT
+    carried what it *was* offered without loss, so it is judged at the
+    achieved load (binary_search then counts it at that load, never at the
+    asked one) and the search is flagged generator-limited."""
+    ok = step_passes(loss, tolerance, offered, achieved, shortfall)
+    if ok is None:
+        return loss <= tolerance, True
+    return ok, False
 
 
 def resolve_load(spec, reference):

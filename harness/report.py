@@ -101,7 +101,12 @@ def write(out_dir):
           "| path | placement | frame (B) | max rate (Mpps) | RFC 2544 zero-loss (Mpps) | CPU ns/pkt | own CPU ns/pkt | flags |",
           "|---|---|---|---|---|---|---|---|"]
     for s in summary:
-        flags = "generator-limited" if s.get("generator_limited") == "1" else ""
+        # which figure the generator (or testbed), not the DUT, bounded
+        flags = ", ".join(f for f, k in (("max rate generator-limited", "maxrate_generator_limited"),
+                                         ("RFC 2544 generator-limited", "throughput_generator_limited"))
+                          if s.get(k) == "1")
+        if not flags and s.get("generator_limited") == "1":
+            flags = "generator-limited"
         cpu = (f"{num(s['cpu_ns_per_pkt']):.0f} ({s['cpu_method']})"
                if num(s.get("cpu_ns_per_pkt")) is not None else "–")
         L.append(f"| {s['path']} | {s['placement']} | {s['frame_size']} | "

@@ -32,7 +32,8 @@ ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 
 SUMMARY_COLUMNS = ["path", "placement", "frame_size", "maxrate_pps", "maxrate_ci_pps",
                    "maxrate_n", "throughput_pps", "throughput_ci_pps", "throughput_n",
-                   "cpu_ns_per_pkt", "cpu_method", "cpu_own_ns_per_pkt", "generator_limited"]
+                   "cpu_ns_per_pkt", "cpu_method", "cpu_own_ns_per_pkt", "generator_limited",
+                   "maxrate_generator_limited", "throughput_generator_limited"]
 
 RUN_JSON_KEYS = ("run_id", "status", "started", "finished", "command", "suite",
                  "options", "environment", "background_busy", "cpu_probe", "topology", "ceiling",
@@ -186,5 +187,9 @@ def summarize(rows, searches):
             "cpu_own_ns_per_pkt": _r(om),
             "generator_limited": int(any(str(r["generator_limited"]) == "1" for r in mr) or
                                      any(s.get("generator_limited") for s in srch)),
+            "maxrate_generator_limited": int(any(str(r["generator_limited"]) == "1"
+                                                 for r in mr)),
+            "throughput_generator_limited": int(any(s.get("generator_limited")
+                                                    for s in srch)),
         })
     return out

@@ -78,6 +78,24 @@ class TestSearch(unittest.TestCase):
         self.assertGreater(best, 200_000 * 0.97 - 0.01 * 1_000_000)
         self.assertFalse(steps[0][1])
 
+    def test_short_step_counts_at_achieved_load(self):
+        # judge_step: a loss-free step the generator could only offer at
+        # 200 kpps proves 200 kpps, never the 1 Mpps asked
+        gen_max, cap = 200_000, 1_000_000
+
+        def trial(rate):
+            achieved = min(rate, gen_max)
+            loss = max(0.0, (achieved - cap) / achieved)
+            ok, short = methods.judge_step(loss, 0.0, rate, achieved)
+            self.assertEqual(short, rate > gen_max / 0.97)
+            return ok, achieved
+
+        best, steps = methods.binary_search(trial, 1_000_000)
+        self.assertEqual(best, 200_000)
+        # a lossy short step still fails
+        self.assertEqual(methods.judge_step(0.1, 0.0, 1000, 500), (False, True))
+        self.assertEqual(methods.judge_step(0.0, 0.0, 1000, 1000), (True, False))
+
     def test_step_passes(self):
         self.assertTrue(methods.step_passes(0.0, 0.0, 1000, 1000))
         self.assertFalse(methods.step_passes(0.001, 0.0, 1000, 1000))
