@@ -154,6 +154,16 @@ def kernel_semantics(a, tmp, topo, routes):
               bytes(Ether(src=src, dst=p0) / IP(src="198.18.0.2", dst="198.19.1.2", ttl=1) / UDP())]
     pcap = os.path.join(tmp, "sem.pcap")
     socktopo.write_pcap(pcap, frames)
+
+    def snmp():
+        lines = socktopo.run(topo.exec_cmd("dut", ["cat", "/proc/net/snmp"])).stdout.splitlines()
+        vals = {}
+        for head, val in zip(lines[0::2], lines[1::2]):
+            proto = head.split(":")[0]
+            for k, v in zip(head.split()[1:], val.split()[1:]):
+                vals[proto + "." + k] = int(v)
+        return vals
+    before = snmp()
     ready = os.path.join(tmp, "sem.ready")
     p = subprocess.Popen(topo.exec_cmd("dut", [a.fwd_socket, "--routes", routes, "--json",
                                                "--ready-file", ready]),
@@ -176,6 +186,11 @@ def kernel_semantics(a, tmp, topo, routes):
         out, err = p.communicate(timeout=10)
         for a_ in ("198.18.0.1/24 dev p0", "198.18.1.1/24 dev p1"):
             socktopo.run(["ip", "-n", dut, "addr", "del"] + a_.split(), check=False)
+    after = snmp()
+    delta = {k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)}
+    check(delta.get("Ip.InAddrErrors") == 2 and delta.get("Icmp.OutMsgs") == 1,
+          "the kernel dropped both transit originals (Ip.InAddrErrors +2) and sent only the echo reply",
+          "snmp deltas %s" % delta)
     back = [Ether(f) for f in socktopo.read_pcap(os.path.join(tmp, "sem0.pcap"))]
     out1 = socktopo.read_pcap(os.path.join(tmp, "sem1.pcap"))
     replies = [f for f in back if f.haslayer(ICMP) and f[ICMP].type == 0 and f[ICMP].id == 7]
