@@ -60,10 +60,11 @@ def _in(addr, net, bits):
 def _kernel_martian(src, dst):
     """The kernel's own martian checks (net/ipv4/route.c,
     ip_route_input_slow(), Linux >= 5.3): source 0.0.0.0, 127/8
-    (route_localnet off), 224/4 or 255.255.255.255; destination 0/8 or
+    (route_localnet off), 224/4 or 255.255.255.255; destination 0.0.0.0 or
     127/8."""
-    return (src == b"\0\0\0\0" or _in(src, 0x7F000000, 8) or _in(src, 0xE0000000, 4)
-            or src == b"\xff\xff\xff\xff" or _in(dst, 0, 8) or _in(dst, 0x7F000000, 8))
+    zero = b"\0\0\0\0"
+    return (src == zero or _in(src, 0x7F000000, 8) or _in(src, 0xE0000000, 4)
+            or src == b"\xff\xff\xff\xff" or dst == zero or _in(dst, 0x7F000000, 8))
 
 
 def _routed_martian(frame, reason):
@@ -108,10 +109,10 @@ DEVIATIONS = [
      "the core punts it as mtu"),
     ("martian", "exclude", _routed_martian, None,
      "ip_route_input_slow() rejects as martian only sources 0.0.0.0, 127/8, "
-     "224/4, 255.255.255.255 and destinations 0/8, 127/8; since Linux 5.3 "
-     "(\"Allow 0.0.0.0/8 as a valid address range\") the rest of 0/8 is routed as "
-     "a source, and class E 240/4 and link-local 169.254/16 never were martian "
-     "to it: it forwards what RFC 1812 5.3.7 (the core) drops"),
+     "224/4, 255.255.255.255 and destinations 0.0.0.0, 127/8; since Linux 5.3 "
+     "(\"Allow 0.0.0.0/8 as a valid address range\") the rest of 0/8 is routed, "
+     "and class E 240/4 and link-local 169.254/16 never were martian to it: "
+     "it forwards what RFC 1812 5.3.7 (the core) drops"),
     ("vlan-priority-tag", "model", _priority_tagged, _untag,
      "a frame whose 802.1Q/802.1ad tag has VID 0 (an 802.1p priority tag) is "
      "received as untagged when no VLAN device claims VID 0 "
