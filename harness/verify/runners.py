@@ -264,7 +264,8 @@ def parse_kmod(out, rc, cases, log="the console log"):
     "KMOD: <case>: N frame(s) shorter than 14 B cannot be sent ..." (the
     case is then a skip: not every frame went through the module) and
     "KMOD: <case>: punted VLAN-tagged frames ... not compared" (a note).
-    A whole-run skip (77) or a missing line are said once per cell."""
+    A whole-run skip (77) or a missing line are said once per cell; a
+    kernel problem in the console (run-in-vm's FAIL) fails every case."""
     if rc == 77:
         why = skip_reason(out)
         return {c: Cell("skip", why) for c in cases}
@@ -294,6 +295,14 @@ def parse_kmod(out, rc, cases, log="the console log"):
                             "sent on a veth (the other frames pass)" % short[c])
         else:
             cells[c] = Cell("pass", note=notes.get(c, ""))
+    # run-in-vm fails a run whose console shows BUG:/WARNING:/Call Trace,
+    # whatever the guest said: no case can be called a pass then.
+    m = re.search(r"run-in-vm: FAIL: kernel problem in the console log:\n(.*)", out)
+    if m:
+        for c in cases:
+            if cells[c].result == "pass":
+                cells[c] = Cell("FAIL", "kernel problem in the guest console (%s): %s"
+                                % (log, m.group(1).strip()))
     return cells
 
 

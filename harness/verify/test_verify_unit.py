@@ -106,6 +106,12 @@ def test_runner_parsing():
     check(cells["mtu"].result == "FAIL" and cells["mtu"].detail.startswith("port2.pcap: frame 1: missing"),
           "kmod FAIL -> FAIL + diff")
     check(cells["lpm"].result == "FAIL" and "no result" in cells["lpm"].detail, "kmod case without a line -> FAIL")
+    cells = runners.parse_kmod("KMOD-CASE forward PASS (13 frames)\nKMOD-CASE lpm FAIL x\n"
+                               "run-in-vm: FAIL: kernel problem in the console log:\n"
+                               "[ 1.0] WARNING: CPU: 0 PID: 1 at net/core/dev.c:1\n", 1,
+                               ["forward", "lpm"])
+    check(cells["forward"].result == "FAIL" and "WARNING: CPU" in cells["forward"].detail
+          and cells["lpm"].detail == "x", "kmod console WARNING fails the passing cases")
     cells = runners.parse_kmod("run-in-vm: SKIP: no kernel headers\n", 77, ["forward", "lpm"])
     check(all(c.result == "skip" and "no kernel headers" in c.detail for c in cells.values()),
           "kmod run 77 -> every case skip with the reason")
