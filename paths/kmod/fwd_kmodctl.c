@@ -16,10 +16,12 @@
  * 4 environment (module not loaded, privileges), 5 missing interface,
  * 6 table rejected by the module, 7 table gone while running.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <net/if.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,27 +181,48 @@ static int upload(struct kmodctl *c, const char *routes)
 	return EX_OK;
 }
 
-/* Foreground loop: counters every interval until a signal. */
-static int run(struct kmodctl *c, const struct opts *o)
+/* timespec a - b in ns, at least 0 */
+static long long ts_left(const struct timespec *a, const struct timespec *b)
 {
-	struct timespec next;
+	long long d = (long long)(a->tv_sec - b->tv_sec) * 1000000000LL +
+		      (a->tv_nsec - b->tv_nsec);
+
+	return d > 0 ? d : 0;
+}
+
+/*
+ * Foreground loop: counters every interval until SIGINT/SIGTERM. The
+ * signals are blocked except inside ppoll(), so one arriving at any other
+ * moment (even during the upload) is taken at the next wait, never lost.
+ */
+static int run(struct kmodctl *c, const struct opts *o, const sigset_t *wait_mask)
+{
+	long long period = (long long)(o->interval * 1e9), left;
+	struct timespec next, now, ts;
 	char err[256];
 	int rc = EX_OK;
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (!stop) {
-		if (o->interval <= 0) {
-			pause();
+		if (period <= 0) {
+			ppoll(NULL, 0, NULL, wait_mask);
 			continue;
 		}
-		next.tv_sec += (time_t)o->interval;
-		next.tv_nsec += (long)((o->interval - (time_t)o->interval) * 1e9);
+		next.tv_sec += (time_t)(period / 1000000000LL);
+		next.tv_nsec += (long)(period % 1000000000LL);
 		if (next.tv_nsec >= 1000000000L) {
 			next.tv_sec++;
 			next.tv_nsec -= 1000000000L;
 		}
-		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
-			;
+		for (;;) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = ts_left(&next, &now);
+			if (stop || !left)
+				break;
+			ts.tv_sec = (time_t)(left / 1000000000LL);
+			ts.tv_nsec = (long)(left % 1000000000LL);
+			ppoll(NULL, 0, &ts, wait_mask);
+		}
 		if (stop)
 			break;
 		if (print_stats(c, o->json))
@@ -218,16 +241,24 @@ int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block, wait_mask;
 	struct kmodctl *c;
 	char err[256];
 	int rc;
 
 	if (parse_opts(argc, argv, &o))
 		return EX_USAGE;
-	/* Before the upload: a signal during it must still remove the table. */
+	/* Before the upload: a signal during it must still remove the table
+	 * (blocked until run() waits, see there). */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
 	c = kmodctl_open(err, sizeof(err));
 	if (!c) {
 		fprintf(stderr, "fwd-kmodctl: %s\n", err);
@@ -245,7 +276,7 @@ int main(int argc, char **argv)
 		if (rc == EX_OK && o.ready_file && write_ready(o.ready_file))
 			rc = EX_ENV;
 		if (rc == EX_OK && !o.detach)
-			rc = run(c, &o);
+			rc = run(c, &o, &wait_mask);
 		else if (rc == EX_ENV && o.ready_file)
 			kmodctl_clear(c, err, sizeof(err));
 	}
