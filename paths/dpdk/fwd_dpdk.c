@@ -143,20 +143,28 @@ static int map_ports(struct app *a, char *err, size_t errlen)
 	return 0;
 }
 
-/* Pool: every queue's descriptors (+ AF_XDP fill ring), TX buffers, caches. */
-static unsigned int pool_size(const struct app *a, unsigned int nports)
+/*
+ * Pool: every queue's descriptors and TX buffer, ~2048 more per net_af_xdp
+ * queue (its fill ring), the lcores' caches; at least 16383 (2^14 - 1, the
+ * mempool's best size).
+ */
+static unsigned int pool_size(const struct app *a)
 {
-	unsigned long n = (unsigned long)nports * a->nlc *
-			  (a->o.rxd + a->o.txd + AF_XDP_FILL_MBUFS +
-			   2 * TX_BUFFER_FRAMES) +
-			  (unsigned long)a->nlc * (MBUF_CACHE + DPDK_MAX_BURST);
-	unsigned long p = 16384;
+	unsigned long n = (unsigned long)a->nlc * (MBUF_CACHE + DPDK_MAX_BURST);
+	struct rte_eth_dev_info info;
+	unsigned int s;
 
 	if (a->o.mbufs)
 		return a->o.mbufs;
-	while (p < n + 1)
-		p <<= 1;
-	return (unsigned int)(p - 1); /* 2^k - 1 is the mempool's best size */
+	for (s = 0; s < DPDK_NSLOTS; s++) {
+		if (!a->ports[s].used)
+			continue;
+		n += (unsigned long)a->nlc * (a->o.rxd + a->o.txd + 2 * TX_BUFFER_FRAMES);
+		if (rte_eth_dev_info_get(a->ports[s].port_id, &info) == 0 &&
+		    info.driver_name && strstr(info.driver_name, "af_xdp"))
+			n += (unsigned long)a->nlc * AF_XDP_FILL_MBUFS;
+	}
+	return (unsigned int)RTE_MAX(n, 16383ul);
 }
 
 static int setup_lcore(struct app *a, unsigned int lcore, uint16_t q,
@@ -207,7 +215,7 @@ nomem:
 /* Everything between rte_eal_init() and the launch. Returns an exit code. */
 static int setup(struct app *a, char *err, size_t errlen)
 {
-	unsigned int s, lcore, nports = 0;
+	unsigned int s, lcore;
 	uint16_t mtu = 0;
 
 	if (map_ports(a, err, errlen))
@@ -222,17 +230,16 @@ static int setup(struct app *a, char *err, size_t errlen)
 				return DPDK_EXIT_INTERNAL;
 	}
 	for (s = 0; s < DPDK_NSLOTS; s++) {
-		nports += a->ports[s].used;
 		if (s < FWD_MAX_PORTS && a->t->ports[s].present &&
 		    a->t->ports[s].mtu > mtu)
 			mtu = a->t->ports[s].mtu;
 	}
-	a->mp = rte_pktmbuf_pool_create("fwd_mbufs", pool_size(a, nports),
+	a->mp = rte_pktmbuf_pool_create("fwd_mbufs", pool_size(a),
 					MBUF_CACHE, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					(int)rte_socket_id());
 	if (!a->mp) {
 		snprintf(err, errlen, "mbuf pool of %u: %s (more EAL memory: -m)",
-			 pool_size(a, nports), rte_strerror(rte_errno));
+			 pool_size(a), rte_strerror(rte_errno));
 		return DPDK_EXIT_ENV;
 	}
 	a->lpm = dpdk_lpm_build(a->t, (int)rte_socket_id(), err, errlen);
