@@ -3,7 +3,7 @@
 
   golden_veth.py --fwd-socket BIN --routes R --in-port N --in IN.pcap
                  --out-dir OUT [--mode ring|naive] [--workers N] [--tx mmsg|ring]
-                 [--rx-ring v3|v2] [--busy-poll]
+                 [--rx-ring v3|v2] [--busy-poll] [--fanout hash|cpu|lb]
                  [--compare-unordered EXPECTED_DIR]
 
 The command run_golden.py runs for the socket path (paths/tests/golden):
@@ -144,7 +144,8 @@ def run_case(a, out):
     mtu = max([1500] + [len(fr) - 14 for fr in frames] + [p.mtu for p in ports.values()])
     ready = os.path.join(out, "ready")
     argv = [a.fwd_socket, "--routes", a.routes, "--mode", a.mode,
-            "--workers", str(a.workers), "--tx", a.tx, "--rx-ring", a.rx_ring,
+            "--workers", str(a.workers), "--fanout", a.fanout, "--tx", a.tx,
+            "--rx-ring", a.rx_ring,
             "--stats-interval", "0.05", "--json",
             "--punt-pcap", os.path.join(out, "punt.pcap"), "--ready-file", ready]
     if a.busy_poll:
@@ -211,6 +212,7 @@ def main():
     ap.add_argument("--tx", default="mmsg", choices=("mmsg", "ring"))
     ap.add_argument("--rx-ring", default="v3", choices=("v3", "v2"))
     ap.add_argument("--busy-poll", action="store_true")
+    ap.add_argument("--fanout", default="hash", choices=("hash", "cpu", "lb"))
     ap.add_argument("--compare-unordered", metavar="EXPECTED_DIR")
     a = ap.parse_args()
     socktopo.need_root()

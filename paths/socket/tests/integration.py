@@ -245,7 +245,9 @@ def traffic(a, tmp):
     for extra in (["--workers", "2"], ["--workers", "2", "--tx", "ring"],
                   ["--workers", "3", "--mode", "naive"], ["--tx", "ring"],
                   ["--rx-ring", "v2"], ["--workers", "2", "--rx-ring", "v2", "--tx", "ring"],
-                  ["--busy-poll"], ["--mode", "naive", "--busy-poll"]):
+                  ["--busy-poll"], ["--mode", "naive", "--busy-poll"],
+                  ["--workers", "2", "--fanout", "lb"],
+                  ["--fanout", "cpu", "--workers", "2"]):  # one sending CPU: no spread asserted
         out = os.path.join(tmp, "out-" + "-".join(x.strip("-") for x in extra))
         r = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "golden_veth.py"),
                             "--fwd-socket", a.fwd_socket,
@@ -256,7 +258,7 @@ def traffic(a, tmp):
         per_worker = [ln for ln in r.stderr.splitlines() + r.stdout.splitlines()
                       if "rx per worker" in ln]
         counts = [int(x) for x in per_worker[0].split(":")[-1].split()] if per_worker else []
-        spread = len(counts) == int(extra[1]) if extra[0] == "--workers" else True
+        spread = len(counts) == int(extra[extra.index("--workers") + 1]) if "--workers" in extra else True
         if extra[0] == "--workers":
             spread = spread and all(c > 0 for c in counts)
         check(r.returncode == 0 and spread, "3000 frames, %s: outputs and counters = fwd-ref's%s"
