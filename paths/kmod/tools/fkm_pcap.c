@@ -12,8 +12,8 @@
  *       writes DIR/sent.pcap (the frames really sent). Prints
  *       "sent N skipped M".
  *
- *   fkm-pcap replay --if IF --in IN.pcap [--sent SENT.pcap] [--cpu N]
- *       Transmits every frame of IN.pcap in order through an AF_PACKET
+ *   fkm-pcap replay --if IF --in IN.pcap [--sent SENT.pcap] [--cpu N] [--loop]
+ *       (--loop: again and again until SIGINT/SIGTERM.) Transmits every frame of IN.pcap in order through an AF_PACKET
  *       socket, pinned to one CPU so that the receivers keep the order.
  *       Frames shorter than an Ethernet header cannot be sent on an
  *       Ethernet device (dev_validate_header() refuses them): they are
@@ -59,7 +59,7 @@ struct opts {
 	const char *ifname, *in, *out, *sent, *ready, *protos_from;
 	const char *ns_ext, *ns_dut, *out_dir;
 	struct port port[MAX_PORTS];
-	int nports, cpu, after_hook, in_port, settle_ms;
+	int nports, cpu, after_hook, in_port, settle_ms, loop;
 };
 
 static volatile sig_atomic_t stop;
@@ -75,7 +75,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: fkm-pcap run --ns-ext NS --ns-dut NS --port N:EXTIF:DUTIF... --in-port N\n"
 		"                    --in IN.pcap --out-dir DIR [--settle-ms MS] [--cpu N]\n"
-		"       fkm-pcap replay --if IF --in IN.pcap [--sent SENT.pcap] [--cpu N]\n"
+		"       fkm-pcap replay --if IF --in IN.pcap [--sent SENT.pcap] [--cpu N] [--loop]\n"
 		"       fkm-pcap capture --if IF --out OUT.pcap [--ready-file P]\n"
 		"                        [--after-hook --protos-from IN.pcap]\n"
 		"       fkm-pcap vlan-count --in FILE.pcap\n");
@@ -175,18 +175,22 @@ out:
 
 static int cmd_replay(const struct opts *o)
 {
-	unsigned long sent, skipped;
+	unsigned long sent, skipped, total = 0;
 	int fd, rc;
 
 	pin(o->cpu);
 	fd = fkm_packet_socket(o->ifname, 0); /* protocol 0: send only */
 	if (fd < 0)
 		return 1;
-	rc = replay_fd(fd, o->in, o->sent, o->ifname, &sent, &skipped);
+	do { /* --loop: again and again until SIGINT/SIGTERM */
+		rc = replay_fd(fd, o->in, o->loop ? NULL : o->sent, o->ifname,
+			       &sent, &skipped);
+		total += sent;
+	} while (!rc && o->loop && !stop);
 	close(fd);
 	if (rc)
 		return 1;
-	printf("sent %lu skipped %lu\n", sent, skipped);
+	printf("sent %lu skipped %lu\n", total, skipped);
 	return 0;
 }
 
@@ -354,6 +358,7 @@ int main(int argc, char **argv)
 		{ "in-port", required_argument, NULL, 'I' },
 		{ "out-dir", required_argument, NULL, 'O' },
 		{ "settle-ms", required_argument, NULL, 'S' },
+		{ "loop", no_argument, NULL, 'L' },
 		{ 0 }
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -380,6 +385,7 @@ int main(int argc, char **argv)
 		case 'I': o.in_port = atoi(optarg); break;
 		case 'O': o.out_dir = optarg; break;
 		case 'S': o.settle_ms = atoi(optarg); break;
+		case 'L': o.loop = 1; break;
 		case 'P':
 			if (parse_port(&o, optarg))
 				return 2;
