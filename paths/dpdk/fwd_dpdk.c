@@ -415,6 +415,7 @@ int main(int argc, char **argv)
 	if (dpdk_env_check_vdevs(split, argv, err, sizeof(err))) {
 		fprintf(stderr, "fwd-dpdk: %s\n", err);
 		rte_eal_cleanup();
+		rmdir(rundir);
 		return DPDK_EXIT_ENV;
 	}
 	sigaction(SIGINT, &sa, NULL);

@@ -53,6 +53,7 @@ cleanup() {
 	sleep 1
 	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	ip netns del "$G" 2>/dev/null; ip netns del "$D" 2>/dev/null; ip netns del "$S" 2>/dev/null
+	rmdir "/var/run/dpdk/fld-l3-$$" 2>/dev/null # l3fwd leaves its (empty) runtime dir
 	rm -rf "$work"
 }
 trap cleanup EXIT

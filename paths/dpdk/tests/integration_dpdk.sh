@@ -141,5 +141,6 @@ if [ "$added_pages" -ge 150 ]; then
 else
 	echo "integration_dpdk: hugepage run not done: could reserve only $added_pages pages"
 fi
+[ -e "/var/run/dpdk/fld-int-$$" ] && fail "fwd-dpdk left /var/run/dpdk/fld-int-$$ behind"
 [ "$failed" = 0 ] && echo "integration_dpdk: PASS"
 exit "$failed"
