@@ -11,6 +11,7 @@ The runners are each path's own golden runners (verify/runners.py); a path
 that cannot run here is a column of skip with its reason stated once.
 """
 import os
+import signal
 import sys
 
 from util import HarnessError
@@ -48,7 +49,12 @@ def progress(path, case, cell):
     print("verify: %-8s %-16s %s" % (path, case, cell.text()), file=sys.stderr, flush=True)
 
 
+def sigterm(signum, frame):
+    raise KeyboardInterrupt  # runners.run_group stops the running runner's group
+
+
 def main(args):
+    signal.signal(signal.SIGTERM, sigterm)
     cases = all_cases()
     if args.cases:
         cases = pick(args.cases, cases, "case")

@@ -19,8 +19,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 
 from verify.matrix import Cell
 
@@ -68,6 +70,50 @@ def cell_from_run_golden(rc, out):
     return Cell("FAIL", tail(out, 2 if "exited" in tail(out) else 1))
 
 
+def run_group(argv, timeout):
+    """Run argv in its own process group; return (status, stdout+stderr).
+    status 124 on timeout. On timeout, ^C or SIGTERM (cmd_verify turns it
+    into KeyboardInterrupt) the whole group gets SIGTERM, so every runner
+    (and its tcpdump, QEMU, ...) removes its namespaces and files, and is
+    killed only if it is still there 30 s later."""
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         env=ENV, start_new_session=True)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out
+    except subprocess.TimeoutExpired:
+        stop_group(p)
+        return 124, ""
+    except BaseException:
+        stop_group(p)
+        raise
+
+
+def stop_group(p):
+    """SIGTERM to p's process group, wait up to 30 s for all of it, SIGKILL."""
+    def alive():
+        try:
+            os.killpg(p.pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+    try:
+        os.killpg(p.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    end = time.time() + 30
+    while time.time() < end:
+        if p.poll() is not None and not alive():
+            break
+        try:
+            p.communicate(timeout=0.2)
+        except (subprocess.TimeoutExpired, ValueError):
+            pass
+    if alive():
+        os.killpg(p.pid, signal.SIGKILL)
+    p.wait()
+
+
 def need_root():
     return (True, "") if os.geteuid() == 0 else (False, "needs root")
 
@@ -97,13 +143,7 @@ class GoldenPath:
         if self.no_punt_frames:
             argv.append("--no-punt-frames")
         argv += ["--"] + self.command(ctx)
-        try:
-            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, timeout=self.timeout, env=ENV, check=False)
-            rc, out = p.returncode, p.stdout
-        except subprocess.TimeoutExpired as e:
-            rc, out = 124, (e.stdout or b"").decode(errors="replace") \
-                if isinstance(e.stdout, bytes) else (e.stdout or "")
+        rc, out = run_group(argv, self.timeout)
         return cell_from_run_golden(rc, out)
 
     def run(self, ctx, cases):
@@ -196,19 +236,16 @@ class Linux(GoldenPath):
             argv = [PYTHON, os.path.join(REPO, "paths/linux/golden_linux.py"),
                     "--case", os.path.join(GOLDEN_DIR, case), "--fwd-ref", ctx.fwd_ref,
                     "--golden-cmp", ctx.golden_cmp, "--json", js.name]
-            try:
-                p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True, timeout=self.timeout, env=ENV, check=False)
-            except subprocess.TimeoutExpired:
+            rc, out = run_group(argv, self.timeout)
+            if rc == 124:
                 return Cell("FAIL", "golden_linux.py timed out after %d s" % self.timeout)
             try:
                 with open(js.name) as f:
                     r = json.load(f)
             except (OSError, ValueError):
-                if p.returncode == 77:
-                    return Cell("skip", skip_reason(p.stdout))
-                return Cell("FAIL", "golden_linux.py exited %d: %s" % (p.returncode,
-                                                                      tail(p.stdout, 2)))
+                if rc == 77:
+                    return Cell("skip", skip_reason(out))
+                return Cell("FAIL", "golden_linux.py exited %d: %s" % (rc, tail(out, 2)))
         notes = [n for n in r.get("notes", []) if not n.startswith("kernel frames removed")]
         return Cell(r["result"], r["detail"], "; ".join(notes))
 
@@ -246,13 +283,7 @@ class Kmod:
     def run(self, ctx, cases):
         os.makedirs(ctx.bin("paths/kmod/vmcache"), exist_ok=True)
         log = ctx.bin("paths/kmod/vmcache/verify-console.log")
-        try:
-            p = subprocess.run(self.command(ctx, cases, log), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, timeout=self.timeout,
-                               env=ENV, check=False)
-            rc, out = p.returncode, p.stdout
-        except subprocess.TimeoutExpired:
-            rc, out = 124, ""
+        rc, out = run_group(self.command(ctx, cases, log), self.timeout)
         cells = parse_kmod(out, rc, cases, log)
         for c in cases:
             ctx.progress(self.name, c, cells[c])

@@ -209,6 +209,9 @@ def main():
     except (RuntimeError, ValueError, OSError, KeyError) as e:
         print("golden_linux: %s" % e, file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("golden_linux: interrupted", file=sys.stderr)
+        return 130
     name = os.path.basename(os.path.abspath(a.case))
     for n in notes:
         print("note: " + n)
