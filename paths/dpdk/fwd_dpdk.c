@@ -408,6 +408,9 @@ int main(int argc, char **argv)
 	}
 	memcpy(a->nh, a->t->nexthops, (size_t)a->t->nnexthops * sizeof(*a->nh));
 
+	/* before the EAL: a stop during its (slow) start-up still unwinds */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	dpdk_kernel_promisc_save(split, argv);
 	if (dpdk_eal_init(split, argv))
 		return DPDK_EXIT_ENV;
@@ -418,8 +421,6 @@ int main(int argc, char **argv)
 		rmdir(rundir);
 		return DPDK_EXIT_ENV;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	a->hz = rte_get_tsc_hz();
 	a->stats_tsc = (uint64_t)(a->o.stats_interval * (double)a->hz);
 
