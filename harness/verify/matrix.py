@@ -28,7 +28,8 @@ class Cell:
         deviates, '*' when there is a note."""
         t = self.result
         if self.result == "deviates" and self.detail:
-            t += " (%s)" % ", ".join(p.split(":")[0].strip() for p in self.detail.split(", "))
+            named = self.detail.split(";")[0].split(", ")
+            t += " (%s)" % ", ".join(p.split(":")[0].strip() for p in named)
         return t + ("*" if self.note else "")
 
     def as_dict(self):

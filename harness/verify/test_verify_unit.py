@@ -157,6 +157,18 @@ def test_deviations():
     r = deviations.classify(1, "port1.pcap: frame 2: length", plan, 0, "")
     check(r[0] == "deviates" and r[1].startswith("padding: 1 frame, options: 1 frame"),
           "differs, equal once adjusted -> deviates (%s)" % r[1])
+    # what the kernel forwarded: the options frame (TTL - 1, checksum changed) and
+    # a fragment of the big one; not the martians
+    fwd_opts = bytearray(opts); fwd_opts[22] -= 1; fwd_opts[24] ^= 0xff
+    frag = bytearray(big[:14 + 20 + 8]); frag[16:18] = struct.pack("!H", 28)
+    fw = deviations.forwarded(frames, plan, [fwd, bytes(fwd_opts), bytes(frag)])
+    check(fw == {"options": 1, "fragments-mtu": 1, "martian": 0}, "forwarded() by datagram key: %s" % fw)
+    r = deviations.classify(1, "port1.pcap: frame 2: length", plan, 0, "", fw)
+    check(r[0] == "deviates" and "options: 1 frame forwarded by the kernel" in r[1]
+          and r[1].endswith("; not needed: martian: no frame forwarded by the kernel (of 2)"),
+          "exclude entries the kernel did not need are set apart (%s)" % r[1])
+    check(Cell(*r).text() == "deviates (padding, options, fragments-mtu, vlan-priority-tag)",
+          "cell names only the needed deviations: %s" % Cell(*r).text())
     r = deviations.classify(1, "port1.pcap: frame 2: byte 22", plan, 1, "port1.pcap: frame 2: byte 22")
     check(r[0] == "FAIL" and "also with the known deviations" in r[1], "differs even adjusted -> FAIL")
     r = deviations.classify(1, "port1.pcap: frame 1: byte 24", [None] * 3)

@@ -164,7 +164,10 @@ def check_case(a, work):
             os.makedirs(actual)
             run_linux(routes, in_port, os.path.join(adj, "replay.pcap"), actual)
         arc, aline = golden_cmp(a.golden_cmp, os.path.join(adj, "expected"), actual)
-    result, detail = deviations.classify(rc, line, entries, arc, aline)
+    captured = [fr for f in os.listdir(out) if f.startswith("port") and f.endswith(".pcap")
+                for fr in socktopo.read_pcap(os.path.join(out, f))]
+    fwd = deviations.forwarded(frames, entries, captured)
+    result, detail = deviations.classify(rc, line, entries, arc, aline, fwd)
     if a.keep and result != "pass":
         dst = os.path.join(a.keep, name)
         subprocess.run(["cp", "-r", work, dst], check=False)
