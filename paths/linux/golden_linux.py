@@ -3,10 +3,11 @@
 own ip_forward) on a veth topology (README.md here).
 
   golden_linux.py --routes R --in-port N --in IN.pcap --out-dir OUT
-      the run_golden.py command: OUT/port<N>.pcap = the frames the kernel
-      forwarded out of port N (its own ARP/ICMP frames removed, kept in
-      OUT/kernel/port<N>.pcap). No punt.pcap, no stats.json: compare with
-      golden-cmp --no-punt-frames --no-stats.
+      outputs only, in the shape of the golden contract: OUT/port<N>.pcap =
+      the frames the kernel forwarded out of port N (its own ARP/ICMP
+      frames removed, kept in OUT/kernel/port<N>.pcap). No punt.pcap, no
+      stats.json: compare with golden-cmp --no-punt-frames --no-stats
+      (run_golden.py has no --no-stats to pass on; --case does it all).
 
   golden_linux.py --case CASE_DIR --fwd-ref BIN --golden-cmp BIN [--json FILE]
       the whole check: the kernel's output against CASE_DIR/expected, then,
