@@ -45,6 +45,18 @@ def pick(arg, known, what):
     return list(dict.fromkeys(names))
 
 
+def linux_deviations():
+    """{name: kernel behaviour} of paths/linux/deviations.py (the one list)."""
+    sys.path.insert(0, os.path.join(REPO, "paths", "linux"))
+    try:
+        import deviations
+    except ImportError:
+        return {}
+    finally:
+        sys.path.pop(0)
+    return {d[0]: d[4] for d in deviations.DEVIATIONS}
+
+
 def progress(path, case, cell):
     print("verify: %-8s %-16s %s" % (path, case, cell.text()), file=sys.stderr, flush=True)
 
@@ -73,10 +85,14 @@ def main(args):
             m.skip_column(name, why)
             print("verify: %-8s skipped: %s" % (name, why), file=sys.stderr, flush=True)
             continue
+        if name == "kmod":
+            print("verify: kmod     one QEMU (TCG) boot for %d case(s): minutes, no output "
+                  "until it ends" % len(cases), file=sys.stderr, flush=True)
         for case, cell in runner.run(ctx, cases).items():
             m.set(case, name, cell)
-    sys.stdout.write(m.render())
+    explain = linux_deviations()
+    sys.stdout.write(m.render(explain))
     if args.json:
         with open(args.json, "w") as f:
-            f.write(m.as_json({"build_dir": ctx.build}))
+            f.write(m.as_json({"build_dir": ctx.build, "linux_deviations": explain}))
     return m.exit_code()

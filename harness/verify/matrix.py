@@ -73,9 +73,22 @@ class Matrix:
                     out[cell.result] += 1
         return out
 
-    def render(self):
+    def deviation_names(self):
+        """The deviation names the deviates cells name, in first-seen order."""
+        names = []
+        for p in self.paths:
+            for c in self.cases:
+                cell = self.get(c, p)
+                if cell is not None and cell.result == "deviates" and "(" in cell.text():
+                    for n in cell.text().split("(", 1)[1].rstrip("*)").split(", "):
+                        if n not in names:
+                            names.append(n)
+        return names
+
+    def render(self, explain=None):
         """The matrix, then the column skips, the per-cell skips, the
-        deviations, the notes and the failures' first differences."""
+        deviations (and, from explain {name: kernel behaviour}, why), the
+        notes and the failures' first differences."""
         head = ["case"] + self.paths
         rows = [[c] + [self.get(c, p).text() if self.get(c, p) else "-" for p in self.paths]
                 for c in self.cases]
@@ -102,6 +115,9 @@ class Matrix:
                         continue
                     items.append(("%s/%s" % (p, c), getattr(cell, attr)))
             sections.append((title, items))
+        if explain:
+            sections.insert(3, ("Kernel behaviour behind those deviations",
+                                [(n, explain[n]) for n in self.deviation_names() if n in explain]))
         for title, items in sections:
             if items:
                 out.append("")

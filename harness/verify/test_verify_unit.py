@@ -66,6 +66,10 @@ def test_matrix():
     check("  linux/options: options: 6 frames, martian: 1 frame" in out, "deviation detail listed")
     check("  linux/forward: a remark" in out, "note listed")
     check("12 cells: 5 pass, 1 FAIL, 5 skip, 1 deviates" in out, "cell counts")
+    out2 = m.render({"options": "forwards IP options", "martian": "narrower list", "padding": "x"})
+    check("Kernel behaviour behind those deviations:\n  options: forwards IP options\n"
+          "  martian: narrower list\n" in out2 and "padding: x" not in out2,
+          "explanations of the deviations named, only those")
     check(m.exit_code() == 1, "exit 1 with a FAIL")
     m.set("options", "xdp", Cell("pass"))
     check(m.exit_code() == 0, "exit 0 with skips and deviations but no FAIL")

@@ -101,11 +101,11 @@ DEVIATIONS = [
      "padding as received and counts it"),
     ("options", "exclude", lambda fr, r: r == "options", None,
      "the kernel forwards datagrams with IP options itself (ip_forward() -> "
-     "ip_forward_options(), RFC 1812 5.2.4), rewriting Record Route / "
+     "ip_forward_options(), RFC 1812 5.3.13), rewriting Record Route / "
      "Timestamp options; the core punts every IHL > 5 datagram"),
     ("fragments-mtu", "exclude", _fragmentable, None,
      "a datagram larger than the egress MTU without DF is fragmented by the "
-     "kernel (ip_forward() -> ip_output() -> ip_fragment(), RFC 1812 4.2.2.7); "
+     "kernel (ip_forward() -> ip_output() -> ip_fragment(), RFC 1812 5.2.6); "
      "the core punts it as mtu"),
     ("martian", "exclude", _routed_martian, None,
      "ip_route_input_slow() rejects as martian only sources 0.0.0.0, 127/8, "
