@@ -4,7 +4,7 @@ by fwd-kmodctl, which follows notes/fwd_cli_contract.md (so ProcessPath runs
 it like every other forwarder: foreground in the DUT namespace, --json
 counters at SIGINT, the table removed on exit).
 
-Proposed for harness/plugins/kmod.py (owner: harness). prepare() inserts the
+prepare() inserts the
 module if it is not loaded yet and unprepare() removes it again; on a kernel
 without module support (CONFIG_MODULES unset) or with a module built for
 another kernel, available() says why (use the VM mode there)."""

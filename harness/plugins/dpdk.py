@@ -1,9 +1,6 @@
 """dpdk.py - fwd-dpdk (paths/dpdk) on the testbed's veths through DPDK
 vdevs: net_af_xdp (default) or net_af_packet (FWDLAB_DPDK_VDEV=net_af_packet).
 
-This file is meant to live in harness/plugins/dpdk.py (the harness owner
-copies it there; paths/dpdk/harness/ only keeps the authoritative copy).
-
 - Placement: split-napi0 by default. The forwarding lcore is the EAL's only
   lcore (-l <app core>), so the main lcore forwards; the ingress veth's NAPI
   (where the AF_XDP PMD's XDP program runs) stays with the generator on
