@@ -194,10 +194,13 @@ static int attach(struct fkm_net *kn, struct net_device *dev)
 
 /*
  * Unhook every interface @t (the current table, may be NULL) does not use.
- * nf_unregister_net_hook() waits for running hooks (synchronize_net).
+ * nf_unregister_net_hook() does not wait for a CPU that already entered
+ * the hook: one more grace period after the last removal, so that no
+ * fkm_hook() call is running when this returns (module text, kn).
  */
 static void detach_unused(struct fkm_net *kn, const struct fkm_table *t)
 {
+	bool removed = false;
 	int i;
 
 	for (i = 0; i < FKM_MAX_ATTACH; i++) {
@@ -208,7 +211,10 @@ static void detach_unused(struct fkm_net *kn, const struct fkm_table *t)
 		nf_unregister_net_hook(kn->net, &a->ops);
 		netdev_put(a->dev, &a->tracker);
 		a->dev = NULL;
+		removed = true;
 	}
+	if (removed)
+		synchronize_net();
 }
 
 int fkm_swap(struct fkm_net *kn, struct fkm_table *t)
