@@ -40,6 +40,7 @@
 struct app {
 	struct sock_cfg cfg;
 	struct fwd_table *t;
+	struct fwd_lpm lpm;            /* built from t */
 	struct sock_worker *w;        /* cfg.workers entries */
 	int nstarted;                 /* threads running */
 	struct sock_punt *punt;
@@ -298,6 +299,7 @@ static int open_workers(struct app *a)
 		w->cpu = a->cfg.ncpus ? a->cfg.cpus[i % a->cfg.ncpus] : -1;
 		w->cfg = &a->cfg;
 		w->t = a->t;
+		w->lpm = &a->lpm;
 		w->punt = a->punt;
 		w->stop = &a->stop;
 		w->scratch_len = 65536 + 4;
@@ -494,6 +496,7 @@ static void cleanup(struct app *a)
 	if (a->cfg.ready_file)
 		unlink(a->cfg.ready_file);
 	free(a->w);
+	fwd_lpm_free(&a->lpm);
 	free(a->t);
 }
 
@@ -530,6 +533,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, NAME ": %s\n", err);
 		free(a.t);
 		return SOCK_EXIT_ROUTES;
+	}
+	rc = fwd_lpm_build(&a.lpm, a.t);
+	if (rc) {
+		fprintf(stderr, NAME ": building the LPM: %s\n", strerror(-rc));
+		free(a.t);
+		return SOCK_EXIT_INTERNAL;
 	}
 	rc = check_env(&a);
 	if (rc)

@@ -84,7 +84,7 @@ static int drain(struct sock_worker *w, int port, uint8_t *buf)
 			break;
 		if (n < 0)
 			continue;
-		r = sock_classify(w->t, w->t->ports[port].mac, buf, (uint32_t)n,
+		r = sock_classify(w->lpm, w->t->ports[port].mac, buf, (uint32_t)n,
 				  &egress);
 		SOCK_COUNT(w->stats.rx, 1);
 		SOCK_COUNT(w->stats.reason[r], 1);

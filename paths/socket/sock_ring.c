@@ -171,7 +171,7 @@ static void one_frame(struct sock_worker *w, int in_port,
 		len = (uint32_t)n;
 	}
 	cnt[FWD_REASON_MAX]++; /* rx */
-	r = sock_classify(w->t, w->t->ports[in_port].mac, frame, len, &egress);
+	r = sock_classify(w->lpm, w->t->ports[in_port].mac, frame, len, &egress);
 	cnt[r]++;
 	if (r == FWD_FORWARD && w->port[egress].present) {
 		tx_queue(w, egress, frame, len);

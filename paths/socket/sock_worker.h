@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "fwd_lpm.h"
 #include "fwd_routes.h"
 #include "fwd_stats.h"
 #include "sock_cfg.h"
@@ -71,6 +72,7 @@ struct sock_worker {
 	int cpu;              /* -1: not pinned */
 	const struct sock_cfg *cfg;
 	const struct fwd_table *t;
+	const struct fwd_lpm *lpm; /* the table's routes, fwd_lpm.h */
 	struct sock_wport port[FWD_MAX_PORTS];
 	struct fwd_stats stats;   /* written by the worker only */
 	struct sock_xstats xs;    /* written by the worker only */
@@ -89,12 +91,12 @@ struct sock_worker {
 			 __ATOMIC_RELAXED)
 
 /**
- * sock_classify() - one frame through parse -> reference LPM -> decide ->
- * rewrite (paths/common/fwd_core.h, fwd_lpm_ref()). Rewrites the frame in
+ * sock_classify() - one frame through parse -> LPM -> decide -> rewrite
+ * (paths/common/fwd_core.h, fwd_lpm_lookup()). Rewrites the frame in
  * place when the verdict is FWD_FORWARD and sets *@egress.
  * @in_mac: the ingress port's MAC from the route file.
  */
-static inline enum fwd_reason sock_classify(const struct fwd_table *t,
+static inline enum fwd_reason sock_classify(const struct fwd_lpm *lpm,
 					    const uint8_t *in_mac, uint8_t *frame,
 					    uint32_t len, int *egress)
 {
@@ -105,7 +107,7 @@ static inline enum fwd_reason sock_classify(const struct fwd_table *t,
 	r = fwd_parse(frame, frame + len, in_mac, &p);
 	if (r != FWD_FORWARD)
 		return r;
-	nh = fwd_lpm_ref(t, fwd_ntohl(p.daddr));
+	nh = fwd_lpm_lookup(lpm, fwd_ntohl(p.daddr));
 	r = fwd_decide(&p, nh);
 	if (r != FWD_FORWARD)
 		return r;
