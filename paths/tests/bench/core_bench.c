@@ -5,7 +5,7 @@
  * (no I/O). Not a test: `meson test --benchmark` runs it as
  * 'core-ns-per-pkt'.
  *
- *   core-bench [--table N] [--frames N] [--seconds S]
+ *   core-bench [--table N] [--frames N] [--seconds S] [--lpm ref|fast]
  *
  * The table is N user routes (default 1024: one default route plus random
  * /8../24 prefixes, mostly /24, via two neighbours) compiled by the route
@@ -15,6 +15,7 @@
  * before it is processed, so every iteration does the full work; the copy
  * alone is timed too. Three loops:
  *   ref:     parse + fwd_lpm_ref (the reference LPM, a linear scan) + decide + rewrite
+ *            (--lpm fast: fwd_lpm_lookup, the DIR-16-8-8 trie of paths/lib/fwd_lpm.h)
  *   trivial: parse + an array index as lookup + decide + rewrite (the core alone)
  *   copy:    the restore copy only
  */
@@ -25,12 +26,15 @@
 #include <time.h>
 
 #include "fwd_core.h"
+#include "fwd_lpm.h"
 #include "fwd_routes.h"
 
 #define FRAME_LEN 64
 
 struct bench {
 	struct fwd_table *t;
+	struct fwd_lpm lpm;  /* built only with --lpm fast */
+	int fast;            /* --lpm fast */
 	int nframes;
 	uint8_t (*tmpl)[FRAME_LEN]; /* pristine frames */
 	uint8_t (*work)[FRAME_LEN]; /* rewritten in place each round */
@@ -204,8 +208,12 @@ static uint64_t pass(struct bench *b, enum mode m, int count)
 		}
 		r = fwd_parse(f, f + FRAME_LEN, in_mac, &p);
 		if (r == FWD_FORWARD) {
-			nh = m == M_REF ? fwd_lpm_ref(b->t, fwd_ntohl(p.daddr))
-					: &b->trivial_nh[fwd_ntohl(p.daddr) & 3];
+			if (m != M_REF)
+				nh = &b->trivial_nh[fwd_ntohl(p.daddr) & 3];
+			else if (b->fast)
+				nh = fwd_lpm_lookup(&b->lpm, fwd_ntohl(p.daddr));
+			else
+				nh = fwd_lpm_ref(b->t, fwd_ntohl(p.daddr));
 			r = fwd_decide(&p, nh);
 			if (r == FWD_FORWARD) {
 				fwd_rewrite(&p, nh);
@@ -241,10 +249,12 @@ static double measure(struct bench *b, enum mode m, double seconds)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: core-bench [--table N] [--frames N] [--seconds S]\n"
+	fprintf(f, "usage: core-bench [--table N] [--frames N] [--seconds S] [--lpm ref|fast]\n"
 		   "  --table N    user routes in the table (1..%d, default 1024)\n"
 		   "  --frames N   frames in the mix (1..65536, default 256)\n"
-		   "  --seconds S  time per loop (default 0.5)\n", FWD_MAX_USER_ROUTES);
+		   "  --seconds S  time per loop (default 0.5)\n"
+		   "  --lpm L      ref: fwd_lpm_ref, linear scan (default); fast: fwd_lpm_lookup\n",
+		FWD_MAX_USER_ROUTES);
 }
 
 int main(int argc, char **argv)
@@ -253,6 +263,7 @@ int main(int argc, char **argv)
 		{ "table", required_argument, NULL, 't' },
 		{ "frames", required_argument, NULL, 'f' },
 		{ "seconds", required_argument, NULL, 's' },
+		{ "lpm", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -264,7 +275,7 @@ int main(int argc, char **argv)
 	char *text, *end, err[512];
 	FILE *f;
 
-	while ((c = getopt_long(argc, argv, "t:f:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:f:s:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			ntable = (int)strtol(optarg, &end, 10);
@@ -288,6 +299,13 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'l':
+			if (strcmp(optarg, "ref") && strcmp(optarg, "fast")) {
+				fprintf(stderr, "core-bench: --lpm: expected ref or fast, got '%s'\n", optarg);
+				return 2;
+			}
+			b.fast = !strcmp(optarg, "fast");
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -310,6 +328,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fclose(f);
+	if (b.fast && fwd_lpm_build(&b.lpm, b.t)) {
+		fprintf(stderr, "core-bench: out of memory building the LPM\n");
+		return 1;
+	}
 	for (i = 0; i < 4; i++) { /* the trivial "LPM": four forwarding next hops */
 		b.trivial_nh[i] = b.t->nexthops[b.t->routes[0].nh];
 		b.trivial_nh[i].kind = FWD_NH_FORWARD;
@@ -334,9 +356,10 @@ int main(int argc, char **argv)
 			};
 			printf(" %s %llu", names[i], (unsigned long long)b.verdicts[i]);
 		}
-	printf("\ncore-bench: table %d user routes -> %d compiled entries (reference LPM: linear scan)\n",
-	       ntable, b.t->nroutes);
-	printf("parse+lpm_ref+decide+rewrite:  %8.2f ns/pkt  %7.2f Mpps\n", ns_ref, 1e3 / ns_ref);
+	printf("\ncore-bench: table %d user routes -> %d compiled entries (%s)\n", ntable,
+	       b.t->nroutes, b.fast ? "fast LPM: DIR-16-8-8 trie" : "reference LPM: linear scan");
+	printf("parse+lpm_%s+decide+rewrite: %s%8.2f ns/pkt  %7.2f Mpps\n", b.fast ? "fast" : "ref",
+	       b.fast ? "" : " ", ns_ref, 1e3 / ns_ref);
 	printf("parse+trivial+decide+rewrite:  %8.2f ns/pkt  %7.2f Mpps   (the core alone)\n",
 	       ns_triv, 1e3 / ns_triv);
 	printf("frame restore (64 B copy):     %8.2f ns/pkt             (included in both)\n", ns_copy);
@@ -344,6 +367,7 @@ int main(int argc, char **argv)
 	free(text);
 	free(px);
 	free(ln);
+	fwd_lpm_free(&b.lpm);
 	free(b.t);
 	free(b.tmpl);
 	free(b.work);
