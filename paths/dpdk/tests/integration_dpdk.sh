@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# integration_dpdk.sh - fwd-dpdk on net_af_xdp vdevs over veth, as root.
+# integration_dpdk.sh - fwd-dpdk on net_af_xdp / net_af_packet vdevs over
+# veth, as root.
 #
 #   integration_dpdk.sh FWD_DPDK FWD_REF GOLDEN_CMP
 #
@@ -9,9 +10,10 @@
 # Runs: 300 frames of every verdict (mkpcap.py mixed) sent with scapy from g0,
 # captured on g0 and s0 (tcpdump, inbound only); punted frames go to a
 # net_pcap exception port. The captures, punt.pcap and --stats-file must
-# equal fwd-ref's output for the same input (golden-cmp). Once with
-# --no-huge, once with hugepages (--in-memory; pages reserved for the run
-# and given back) when they can be reserved.
+# equal fwd-ref's output for the same input (golden-cmp). Runs: net_af_xdp
+# and net_af_packet with --no-huge, then net_af_xdp with hugepages
+# (--in-memory; pages reserved for the run and given back) when they can be
+# reserved.
 # Bad input: a bad route file (exit 3), a missing interface (exit 4),
 # hugepages requested while none are free (exit 4), each one line on stderr.
 # Exit 0 pass, 1 fail, 77 skip (not root, no fwd-dpdk, no AF_XDP).
@@ -60,17 +62,18 @@ ip -n "$D" link set d1 address 02:00:00:00:01:10 up
 ip -n "$S" link set s0 address 02:00:00:00:01:20 up
 ip -n "$D" link set lo up
 
-# one forwarding run: $1 = label, rest = memory EAL args
+# one forwarding run: $1 = label, $2 = PMD (net_af_xdp, net_af_packet),
+# rest = memory EAL args
 run() {
-	local label=$1 out=$work/$1 ready=$work/$1.ready fp tp sp rc; shift
+	local label=$1 pmd=$2 out=$work/$1 ready=$work/$1.ready fp tp sp rc; shift 2
 	mkdir "$out"
 	ip netns exec "$G" tcpdump -q -n -U -Q in -i g0 -w "$out/port0.pcap" 2>/dev/null & tp=$!
 	ip netns exec "$S" tcpdump -q -n -U -Q in -i s0 -w "$out/port1.pcap" 2>/dev/null & sp=$!
 	pids+=("$tp" "$sp")
 	ip netns exec "$D" "$fwd" -l 0 --no-pci "$@" --no-telemetry --file-prefix "fld-int-$$" \
-		--vdev net_af_xdp0,iface=d0 --vdev net_af_xdp1,iface=d1 \
+		--vdev "${pmd}0,iface=d0" --vdev "${pmd}1,iface=d1" \
 		--vdev "net_pcap_punt,tx_pcap=$out/punt.pcap" -- \
-		--routes "$routes" --port-map 0=net_af_xdp0 --port-map 1=net_af_xdp1 \
+		--routes "$routes" --port-map "0=${pmd}0" --port-map "1=${pmd}1" \
 		--exception-port net_pcap_punt --ready-file "$ready" \
 		--stats-file "$out/stats.json" >"$out/fwd.log" 2>&1 & fp=$!
 	pids+=("$fp")
@@ -80,7 +83,7 @@ run() {
 	done
 	if [ ! -e "$ready" ]; then
 		wait "$fp"; rc=$?
-		if grep -qiE "af_xdp|xsk|bpf" "$out/fwd.log" && [ "$label" = nohuge ]; then
+		if grep -qiE "af_xdp|xsk|bpf" "$out/fwd.log" && [ "$label" = af_xdp ]; then
 			cat "$out/fwd.log"; skip "net_af_xdp did not start here (exit $rc)"
 		fi
 		fail "$label: fwd-dpdk not ready (exit $rc)"; cat "$out/fwd.log"; return
@@ -106,7 +109,8 @@ sendp(rdpcap(sys.argv[1]), iface='g0', verbose=False)" "$in" || fail "$label: sc
 	ip netns exec "$D" ip link show d0 | grep -q xdp && fail "$label: XDP program left on d0"
 }
 
-run nohuge --no-huge -m 256 --no-shconf
+run af_xdp net_af_xdp --no-huge -m 256 --no-shconf
+run af_packet net_af_packet --no-huge -m 256 --no-shconf
 
 # bad input: each is one line on stderr and a distinct exit code
 expect() { # expect CODE LABEL CMD...
@@ -137,7 +141,7 @@ before=$(cat /proc/sys/vm/nr_hugepages)
 echo $((before + 200)) >/proc/sys/vm/nr_hugepages 2>/dev/null
 added_pages=$(( $(cat /proc/sys/vm/nr_hugepages) - before ))
 if [ "$added_pages" -ge 150 ]; then
-	run hugepages --in-memory
+	run af_xdp-hugepages net_af_xdp --in-memory
 else
 	echo "integration_dpdk: hugepage run not done: could reserve only $added_pages pages"
 fi
