@@ -39,7 +39,34 @@ def main(args):
         problems += _teardown(s)
     if not states:
         log("cleanup: nothing recorded")
+    if not args.prefix:
+        problems += _stale_test_namespaces()
     return 1 if problems else 0
+
+
+# Name prefixes of the namespaces fwdlab's own tests and `fwdlab verify`
+# create (each cleans up after itself; these are what a SIGKILL leaves).
+TEST_NS = ("flv-", "fls-", "flx-", "flx2-", "fld-", "fltr", "flk-")
+
+
+def _stale_test_namespaces():
+    """Delete leftover test/verify namespaces (never one we did not name)."""
+    from util import run
+    problems = 0
+    try:
+        names = sorted(os.listdir("/run/netns"))
+    except OSError:
+        return 0
+    for ns in names:
+        if ns.startswith(TEST_NS):
+            log(f"cleanup: leftover test namespace {ns}")
+            for pid in (run(["ip", "netns", "pids", ns], check=False) or "").split():
+                run(["kill", "-9", pid], check=False)
+            run(["ip", "netns", "del", ns], check=False)
+            if os.path.exists(os.path.join("/run/netns", ns)):
+                log(f"cleanup: could not delete namespace {ns}")
+                problems += 1
+    return problems
 
 
 def _teardown(s):

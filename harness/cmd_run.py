@@ -15,6 +15,7 @@ import cpu
 import results
 import suite as suitemod
 import traffic
+import vm
 from placement import Placement, check as check_placement
 from plugins import load_all
 from plugins.base import Env
@@ -51,6 +52,11 @@ def add_arguments(p):
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override any suite key (repeatable)")
     p.add_argument("--no-plot", action="store_true", help="skip plots and report")
+    p.add_argument("--vm", action="store_true",
+                   help="run the whole command inside a QEMU TCG guest (Debian's stock "
+                   "kernel, host root over 9p): functional results, labelled emulated")
+    p.add_argument("--no-vm", action="store_true",
+                   help="do not run kmod in the VM when this kernel cannot load modules")
 
 
 class Opt:
@@ -245,7 +251,53 @@ def _run_blocks(rc, plan, env, topo, cfg):
             log(f"{path.name}: {e} (its remaining trials are skipped)")
 
 
+def _argv_without_vm(argv):
+    """The run's own arguments minus --vm and --out DIR (given anew)."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--vm":
+            continue
+        elif a == "--out":
+            skip = True
+        elif not a.startswith("--out="):
+            out.append(a)
+    return out
+
+
+def _kmod_in_vm(args, skipped, build_dir, out_dir, run, run_json):
+    """Where this kernel cannot load modules, the default run still covers
+    kmod: a short functional run of kmod and linux inside the VM, into
+    out_dir/vm, linked from report.md."""
+    if vm.inside() or args.no_vm or args.paths:
+        return
+    why = next((s["reason"] for s in skipped if s["path"] == "kmod"), "")
+    if "cannot load modules" not in why:
+        return
+    status = vm.run(["--suite", "vm", "--paths", "kmod,linux"], build_dir,
+                    os.path.join(out_dir, "vm"), timeout=1200)
+    run["vm_run"] = {"dir": "vm", "suite": "vm", "paths": ["kmod", "linux"],
+                     "exit": status, "label": vm.LABEL}
+    for s in skipped:
+        if s["path"] == "kmod":
+            s["reason"] += ("; functional run in the VM: vm/report.md" if status == 0
+                            else f"; the VM run failed or was skipped (exit {status}): "
+                            "see vm/console.log")
+    results.write_json(run_json, run)
+
+
 def main(args):
+    if args.vm and not vm.inside():
+        if not is_root():
+            raise HarnessError("run --vm needs root (QEMU with the host root over 9p)")
+        run_id = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-vm"
+        out_dir = os.path.abspath(args.out or os.path.join(REPO, "results", run_id))
+        status = vm.run(_argv_without_vm(sys.argv[sys.argv.index("run") + 1:]),
+                        os.path.abspath(args.build_dir),
+                        out_dir)
+        log(f"results: {out_dir} ({vm.LABEL}; exit {status})")
+        return status
     cfg = _options(args)
     if not is_root():
         raise HarnessError("run needs root (network namespaces, XDP): try sudo")
@@ -276,6 +328,8 @@ def main(args):
                           {"prefix": prefix, "build_dir": build_dir, "out": out_dir},
                           results.environment(REPO), topo.describe(), CEILING_NOTE,
                           [p.describe() for p in paths], skipped)
+    if vm.inside():
+        run["emulated"] = f"{vm.inside()}: {vm.LABEL}"
     run["background_busy"] = cpu.background(1.0)
     run["cpu_probe"] = cpu.probe()
     if max(run["background_busy"].values()) > 0.1:
@@ -320,6 +374,8 @@ def main(args):
         run["status"] = status
         run["finished"] = results.now_iso()
         results.write_json(run_json, run)
+    if status in ("ok", "partial"):
+        _kmod_in_vm(args, skipped, build_dir, out_dir, run, run_json)
     if not args.no_plot:
         import plot
         import report

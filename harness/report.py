@@ -41,6 +41,10 @@ def write(out_dir):
     env = run.get("environment", {})
     suite = run.get("suite", {})
     L = [f"# fwdlab run {run.get('run_id', os.path.basename(out_dir))}", ""]
+    if run.get("emulated"):
+        L += [f"> **{run['emulated']}.** Every rate, latency and CPU figure below was "
+              "measured inside a QEMU TCG guest: it shows that each path forwards and "
+              "counts correctly, never how fast it is.", ""]
     L += [f"- status: **{run.get('status', '?')}**, {run.get('started', '?')} → "
           f"{run.get('finished', '?')}",
           f"- suite: `{suite.get('name', '?')}` ({suite.get('description', '')}); "
@@ -83,6 +87,15 @@ def write(out_dir):
         L += ["## Paths not run", ""]
         L += [f"- **{s['path']}**: {s['reason']}" for s in run["skipped"]]
         L.append("")
+    vr = run.get("vm_run")
+    if vr:
+        L += ["## Kernel module in the VM", "",
+              f"This kernel cannot load modules, so `kmod` ran in a QEMU TCG guest "
+              f"booting Debian's stock kernel (suite `{vr['suite']}`, paths "
+              f"{', '.join(vr['paths'])}; exit {vr['exit']}): "
+              + (f"[{vr['dir']}/report.md]({vr['dir']}/report.md). " if vr["exit"] == 0
+                 else f"it did not complete, see `{vr['dir']}/console.log`. ")
+              + f"Those figures are {vr['label']}.", ""]
     if run.get("errors"):
         L += ["## Errors", ""]
         L += [f"- **{e['path']}** ({e['method']}, {e['placement']}, {e['frame_size']} B): "
