@@ -334,11 +334,14 @@ FWD_INLINE void fwd_rewrite(struct fwd_pkt *p, const struct fwd_nexthop *nh)
 	struct fwd_ipv4 *ip = p->ip;
 	struct fwd_eth *eth = p->eth;
 	__u16 old_w = *(fwd_u16_alias *)&ip->ttl; /* TTL, protocol */
+	/* TTL - 1 on the stored word: no borrow, fwd_decide() left TTL >= 2.
+	 * Computing the word (not re-reading it after a byte store) avoids a
+	 * store-forwarding stall. */
+	__u16 new_w = (__u16)(old_w - fwd_htons(0x0100));
 	int i;
 
-	ip->ttl--;
-	ip->check = fwd_csum_update16(ip->check, old_w,
-				      *(fwd_u16_alias *)&ip->ttl);
+	*(fwd_u16_alias *)&ip->ttl = new_w;
+	ip->check = fwd_csum_update16(ip->check, old_w, new_w);
 FWD_UNROLL
 	for (i = 0; i < 6; i++) {
 		eth->dst[i] = nh->dmac[i];
