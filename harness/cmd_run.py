@@ -66,6 +66,7 @@ class Opt:
         self.flows = cfg["flows"]
         self.gen_engine = cfg["gen_engine"]
         self.gen_burst = cfg["gen_burst"]
+        self.rate_sink = cfg["rate_sink"]
 
 
 class Runner:

@@ -22,6 +22,7 @@ KEYS = {
     "flows": (int, 1),
     "gen_engine": (str, "xdp"),
     "gen_burst": (int, 0),
+    "rate_sink": (str, "count"),
     "loss_tolerance": (float, 0.0),
     "rfc2544.resolution": (float, 0.02),
     "rfc2544.max_iterations": (int, 10),
@@ -86,6 +87,8 @@ def validate(cfg, name):
         raise HarnessError(f"{name}: duration must be > 0 and trials >= 1")
     if not 0 <= cfg["loss_tolerance"] < 1:
         raise HarnessError(f"{name}: loss_tolerance is a fraction in [0, 1)")
+    if cfg["rate_sink"] not in ("count", "full"):
+        raise HarnessError(f"{name}: rate_sink must be count or full, got {cfg['rate_sink']!r}")
     if cfg["gen_engine"] not in ("xdp", "afpacket"):
         raise HarnessError(f"{name}: gen_engine must be xdp or afpacket")
 

@@ -76,13 +76,17 @@ def generate(build_dir, ns, dev, pcap, rate, duration, core, engine, burst=0):
 class Sink:
     """fwd-sink running in the background for one trial."""
 
-    def __init__(self, build_dir, ns, dev, core, hist, ready, state):
+    def __init__(self, build_dir, ns, dev, core, hist, ready, state, count_only=False):
         self.ready_file = ready
         if os.path.exists(ready):
             os.unlink(ready)
         argv = ["taskset", "-c", str(core), tool_path(build_dir, "fwd-sink"),
                 "--dev", dev, "--ready-file", ready, "--json"]
-        if hist:
+        if count_only:
+            # counts only: no sequence or latency work per frame, so the
+            # sink is never what limits a rate measurement
+            argv += ["--no-seq", "--no-latency"]
+        elif hist:
             argv += ["--hist", hist]
         cmd = ns_cmd(ns, argv)
         debug(" ".join(cmd))

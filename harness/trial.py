@@ -44,9 +44,13 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
         if ramp > 0:
             traffic.generate(rc.build_dir, gen_ns, gen_dev, pcap, rate, ramp,
                              plc.gen_core, rc.opt.gen_engine, rc.opt.gen_burst)
+        # rate methods: a counting sink (rate_sink = count) so that per-frame
+        # latency recording never bounds the rate; latency/cpu: the full sink
+        count_only = method in ("maxrate", "rfc2544") and rc.opt.rate_sink == "count"
         sink = traffic.Sink(rc.build_dir, topo.ns_of(path.sink_if),
                             topo.ifname(path.sink_if), plc.sink_core, hist,
-                            os.path.join(env.tmp_dir, "sink.ready"), env.state)
+                            os.path.join(env.tmp_dir, "sink.ready"), env.state,
+                            count_only)
         sink.wait_ready()
         pinned = plc.pin_napi()
         c0 = counters.read(topo, watch)
