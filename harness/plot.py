@@ -133,8 +133,8 @@ def _rate_bars(p, mr, srch, keys, multi):
         m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr if _series_key(r) == k])
         t, tci, tn = methods.mean_ci([x["throughput_pps"] for x in srch
                                       if (x["path"], x["placement"]) == k])
-        name = "ceiling\\n(no forwarder)" if k[0] == "ceiling" else k[0]
-        label = f"{name}\\n{k[1]}" if multi else name
+        name = "ceiling (no fwd)" if k[0] == "ceiling" else k[0]
+        label = f"{name}, {k[1]}" if multi else name
         pts.append((f'"{_esc(label)}"', (m or 0) / 1e6, (ci or 0) / 1e6,
                     "?" if t is None else t / 1e6, (tci or 0) / 1e6, i + 1))
     f = p.data("bars", pts)
@@ -146,7 +146,9 @@ def _rate_bars(p, mr, srch, keys, multi):
                        "title 'RFC 2544 zero-loss throughput'")
     else:
         p.lines.append("unset key")
-    p.lines.append("set bmargin 5")
+    p.lines.append("set xtics rotate by 30 right")
+    p.lines.append("set bmargin 8")
+    p.lines.append("set lmargin 14")
     return p
 
 
