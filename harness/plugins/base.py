@@ -13,7 +13,7 @@ not, why), and five steps run by the harness:
   veth_stats(d)         optional: counters from the veth deltas (linux)
 
 ProcessPath implements all of them for a forwarder binary that follows
-notes/fwd_cli_contract.md (fwd-xdp, fwd-dpdk, fwd-socket, fwd-kmodctl):
+docs/formats.md ("Forwarder command line") (fwd-xdp, fwd-dpdk, fwd-socket, fwd-kmodctl):
 a new plug-in is a subclass naming its binary, extra arguments and checks.
 """
 import json

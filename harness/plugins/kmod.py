@@ -1,6 +1,6 @@
 """kmod.py - the kernel-module datapath (paths/kmod): fwd_kmod.ko's
 netfilter ingress hook + stride-8 trie + dev_queue_xmit, its table uploaded
-by fwd-kmodctl, which follows notes/fwd_cli_contract.md (so ProcessPath runs
+by fwd-kmodctl, which follows docs/formats.md ("Forwarder command line") (so ProcessPath runs
 it like every other forwarder: foreground in the DUT namespace, --json
 counters at SIGINT, the table removed on exit).
 
