@@ -38,7 +38,7 @@ class Kmod(ProcessPath):
             return ok, why
         if not os.path.exists("/proc/modules"):
             return False, ("this kernel cannot load modules (CONFIG_MODULES unset): "
-                           "run in the VM mode")
+                           "the default run tests it in the QEMU guest instead (or: fwdlab run --vm)")
         if module_loaded():
             return True, ""
         ko = env.binary(KO)
