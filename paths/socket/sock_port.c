@@ -33,6 +33,22 @@ static int fail(char *err, size_t errlen, const char *what)
 	return -e;
 }
 
+/* mmap() a PACKET_RX_RING/PACKET_TX_RING of @len bytes into *@map (NULL on
+ * failure); 0 or a negative errno with the reason in @err. */
+static int map_ring(int fd, size_t len, uint8_t **map, const char *what,
+		    char *err, size_t errlen)
+{
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		       fd, 0);
+
+	if (m == MAP_FAILED) {
+		*map = NULL;
+		return fail(err, errlen, what);
+	}
+	*map = m;
+	return 0;
+}
+
 static int setopt_int(int fd, int level, int name, int val)
 {
 	return setsockopt(fd, level, name, &val, sizeof(val));
@@ -85,13 +101,8 @@ static int setup_rx_ring(struct sock_wport *wp, const struct sock_cfg *cfg,
 	wp->rx.block_size = bs;
 	wp->rx.block_nr = cfg->block_nr;
 	wp->rx.map_len = (size_t)bs * cfg->block_nr;
-	wp->rx.map = mmap(NULL, wp->rx.map_len, PROT_READ | PROT_WRITE,
-			  MAP_SHARED | MAP_POPULATE, wp->rx_fd, 0);
-	if (wp->rx.map == MAP_FAILED) {
-		wp->rx.map = NULL;
-		return fail(err, errlen, "mmap RX ring");
-	}
-	return 0;
+	return map_ring(wp->rx_fd, wp->rx.map_len, &wp->rx.map,
+			"mmap RX ring", err, errlen);
 }
 
 /* RX: TPACKET_V2, one slot per frame, each handed over as soon as it is
@@ -120,13 +131,8 @@ static int setup_rx_ring_v2(struct sock_wport *wp, const struct sock_cfg *cfg,
 	wp->rx.frame_size = fs;
 	wp->rx.frame_nr = req.tp_frame_nr;
 	wp->rx.map_len = (size_t)bs * cfg->block_nr;
-	wp->rx.map = mmap(NULL, wp->rx.map_len, PROT_READ | PROT_WRITE,
-			  MAP_SHARED | MAP_POPULATE, wp->rx_fd, 0);
-	if (wp->rx.map == MAP_FAILED) {
-		wp->rx.map = NULL;
-		return fail(err, errlen, "mmap RX ring");
-	}
-	return 0;
+	return map_ring(wp->rx_fd, wp->rx.map_len, &wp->rx.map,
+			"mmap RX ring", err, errlen);
 }
 
 /* TX: TPACKET_V2 frames; the frame data starts at TPACKET2_HDRLEN -
@@ -156,13 +162,8 @@ static int setup_tx_ring(struct sock_wport *wp, const struct sock_cfg *cfg,
 	wp->tx.frame_size = fs;
 	wp->tx.frame_nr = req.tp_frame_nr;
 	wp->tx.map_len = (size_t)req.tp_block_size * req.tp_block_nr;
-	wp->tx.map = mmap(NULL, wp->tx.map_len, PROT_READ | PROT_WRITE,
-			  MAP_SHARED | MAP_POPULATE, wp->tx_fd, 0);
-	if (wp->tx.map == MAP_FAILED) {
-		wp->tx.map = NULL;
-		return fail(err, errlen, "mmap TX ring");
-	}
-	return 0;
+	return map_ring(wp->tx_fd, wp->tx.map_len, &wp->tx.map,
+			"mmap TX ring", err, errlen);
 }
 
 static int open_ring(struct sock_wport *wp, const struct sock_cfg *cfg,
