@@ -41,6 +41,45 @@
  * access undefined behaviour (UBSan: misaligned address). Same layout. */
 #define FWD_HDR_ALIGN __attribute__((packed, aligned(2)))
 
+/*
+ * 16- and 32-bit words at any byte address, as stored (no byte swap): MAC
+ * addresses, the IPv4 addresses and the header checksum words. Userspace and
+ * the kernel module go through __builtin_memcpy, which gcc and clang turn
+ * into one load or store where the CPU allows unaligned access (x86-64,
+ * arm64). In a BPF object a plain access is one instruction: the x86-64 and
+ * arm64 JITs handle unaligned addresses and the verifier checks packet
+ * alignment only on architectures without efficient unaligned access (or
+ * with BPF_F_STRICT_ALIGNMENT), where __builtin_memcpy would be split into
+ * byte accesses anyway.
+ */
+typedef __u16 FWD_MAY_ALIAS fwd_w16;
+typedef __u32 FWD_MAY_ALIAS fwd_w32;
+#if defined(__bpf__)
+#define fwd_ld16(p) (*(const fwd_w16 *)(const void *)(p))
+#define fwd_ld32(p) (*(const fwd_w32 *)(const void *)(p))
+#define fwd_st16(p, v) (*(fwd_w16 *)(void *)(p) = (__u16)(v))
+#define fwd_st32(p, v) (*(fwd_w32 *)(void *)(p) = (__u32)(v))
+#else
+static inline __attribute__((always_inline)) __u16 fwd_ld16(const void *p)
+{
+	__u16 v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline __attribute__((always_inline)) __u32 fwd_ld32(const void *p)
+{
+	__u32 v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+#define fwd_st16(p, v) do { __u16 v_ = (__u16)(v); __builtin_memcpy((p), &v_, 2); } while (0)
+#define fwd_st32(p, v) do { __u32 v_ = (__u32)(v); __builtin_memcpy((p), &v_, 4); } while (0)
+#endif
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define fwd_htons(x) ((__be16)__builtin_bswap16((__u16)(x)))
 #define fwd_ntohs(x) ((__u16)__builtin_bswap16((__u16)(x)))

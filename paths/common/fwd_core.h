@@ -162,20 +162,27 @@ FWD_INLINE __sum16 fwd_csum_update16(__sum16 check, __u16 old_w, __u16 new_w)
 	return (__sum16)(__u16)~fwd_csum_fold(sum);
 }
 
-/* Sum of the 16-bit words of an IPv4 header of ihl words. */
+/* Sum of the 16-bit words (as stored) of an IPv4 header of ihl words. */
 FWD_INLINE __u32 fwd_ip_sum(const fwd_u16_alias *w, __u8 ihl, void *data_end,
 			    int *oob)
 {
 	__u32 sum = 0;
 	int i;
 
-	if (ihl == 5) { /* the common case, fully unrolled */
+	if (ihl == 5) { /* the common case: five 32-bit words, folded once */
+		__u64 s64;
+
 		if ((void *)(w + 10) > data_end) {
 			*oob = 1;
 			return 0;
 		}
-		return (__u32)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] +
-		       w[7] + w[8] + w[9];
+		s64 = (__u64)fwd_ld32(w) + fwd_ld32(w + 2) + fwd_ld32(w + 4) +
+		      fwd_ld32(w + 6) + fwd_ld32(w + 8);
+		/* < 2^35: two folds leave 32 bits with the one's complement
+		 * sum of the 16-bit words (RFC 1071 2(B), parallel summation) */
+		s64 = (s64 & 0xffffffffu) + (s64 >> 32);
+		s64 = (s64 & 0xffffffffu) + (s64 >> 32);
+		return (__u32)s64;
 	}
 	/* A bounded loop (kernel >= 5.3 verifies it without unrolling). */
 	for (i = 0; i < 30; i++) { /* IHL <= 15: at most 30 words */
@@ -190,12 +197,39 @@ FWD_INLINE __u32 fwd_ip_sum(const fwd_u16_alias *w, __u8 ihl, void *data_end,
 	return sum;
 }
 
-/* RFC 1812 5.3.7 / RFC 6890: addresses a router must not forward from/to. */
+/*
+ * MACs as three 16-bit words: every MAC the core touches (frame, struct
+ * fwd_nexthop, the ports' own) is on a 2-byte boundary, which is all a BPF
+ * stack access needs (the verifier checks stack alignment strictly).
+ */
+/* Nonzero when the 6-byte MACs @a and @b differ. */
+FWD_INLINE __u16 fwd_mac_ne(const __u8 *a, const __u8 *b)
+{
+	return (__u16)((fwd_ld16(a) ^ fwd_ld16(b)) |
+		       (fwd_ld16(a + 2) ^ fwd_ld16(b + 2)) |
+		       (fwd_ld16(a + 4) ^ fwd_ld16(b + 4)));
+}
+
+/* Copy the 6-byte MAC @src to @dst. */
+FWD_INLINE void fwd_mac_copy(__u8 *dst, const __u8 *src)
+{
+	fwd_st16(dst, fwd_ld16(src));
+	fwd_st16(dst + 2, fwd_ld16(src + 2));
+	fwd_st16(dst + 4, fwd_ld16(src + 4));
+}
+
+/*
+ * RFC 1812 5.3.7 / RFC 6890: addresses a router must not forward from/to.
+ * Source: 0/8, 127/8, 169.254/16, 224/4 (multicast) and 240/4 (incl.
+ * 255.255.255.255). Destination: 0/8, 127/8, 169.254/16, 240/4 except the
+ * limited broadcast (a local PUNT). (__u8)(o - 1) >= N covers octet 0 and
+ * the octets above N in one compare.
+ */
 FWD_INLINE int fwd_martian_src(__u32 a /* host order */)
 {
 	__u8 o = a >> 24;
 
-	return o == 0 || o == 127 || o >= 224 || (a >> 16) == 0xa9fe;
+	return (__u8)(o - 1) >= 223 || o == 127 || (a >> 16) == 0xa9fe;
 }
 
 FWD_INLINE int fwd_martian_dst(__u32 a /* host order */)
@@ -204,12 +238,14 @@ FWD_INLINE int fwd_martian_dst(__u32 a /* host order */)
 
 	if (a == 0xffffffffu)
 		return 0;
-	return o == 0 || o == 127 || o >= 240 || (a >> 16) == 0xa9fe;
+	return (__u8)(o - 1) >= 239 || o == 127 || (a >> 16) == 0xa9fe;
 }
 
 /**
- * fwd_parse_len() - step 1: parse and validate one Ethernet frame whose
- * bytes may extend past the first buffer (XDP multi-buffer, paged skbs).
+ * fwd_parse_full() - step 1, every check in order: parse and validate one
+ * Ethernet frame whose bytes may extend past the first buffer (XDP
+ * multi-buffer, paged skbs). fwd_parse_len() gives the same result faster;
+ * this is its slow path and its reference (test_core.c, fuzz-core).
  * @data, @data_end: the frame's first contiguous part, Ethernet header
  *                   first, on a 2-byte boundary; all the headers the core
  *                   reads (14 + IHL*4 bytes) must lie inside it, otherwise
@@ -225,14 +261,14 @@ FWD_INLINE int fwd_martian_dst(__u32 a /* host order */)
  * Returns FWD_FORWARD when the frame should be looked up, otherwise the
  * DROP or PUNT reason. Never writes to the frame.
  */
-FWD_INLINE enum fwd_reason fwd_parse_len(void *data, void *data_end,
-					 __u32 frame_len, const __u8 *port_mac,
-					 struct fwd_pkt *p)
+FWD_INLINE enum fwd_reason fwd_parse_full(void *data, void *data_end,
+					  __u32 frame_len, const __u8 *port_mac,
+					  struct fwd_pkt *p)
 {
 	struct fwd_eth *eth = data;
 	struct fwd_ipv4 *ip = (struct fwd_ipv4 *)(eth + 1);
 	__u32 tot_len, daddr, saddr;
-	int oob = 0, i, ours = 1;
+	int oob = 0;
 	__u8 ihl;
 
 	if ((void *)(ip + 1) > data_end)
@@ -256,21 +292,15 @@ FWD_INLINE enum fwd_reason fwd_parse_len(void *data, void *data_end,
 		ihl = 0;
 	}
 
-	if (!(eth->dst[0] & 1)) { /* unicast: must be ours */
-FWD_UNROLL
-		for (i = 0; i < 6; i++)
-			if (eth->dst[i] != port_mac[i])
-				ours = 0;
-		if (!ours)
-			return FWD_DROP_NOT_FOR_US;
-	}
+	if (!(eth->dst[0] & 1) && fwd_mac_ne(eth->dst, port_mac))
+		return FWD_DROP_NOT_FOR_US; /* unicast, not ours */
 	if (eth->type != fwd_htons(FWD_ETH_P_IP))
 		return FWD_PUNT_NOT_IPV4;
 	if (eth->dst[0] & 1)
 		return FWD_PUNT_L2_MULTICAST;
 
-	saddr = fwd_ntohl(ip->saddr);
-	daddr = fwd_ntohl(ip->daddr);
+	saddr = fwd_ntohl(fwd_ld32(&ip->saddr));
+	daddr = fwd_ntohl(fwd_ld32(&ip->daddr));
 	if (fwd_martian_src(saddr) || fwd_martian_dst(daddr))
 		return FWD_DROP_MARTIAN;
 	if (daddr == 0xffffffffu || (daddr >> 28) == 0xe)
@@ -279,9 +309,74 @@ FWD_UNROLL
 	p->eth = eth;
 	p->ip = ip;
 	p->frame_len = frame_len;
-	p->daddr = ip->daddr;
+	p->daddr = fwd_htonl(daddr);
 	p->ihl = ihl;
 	return FWD_FORWARD;
+}
+
+/*
+ * The common case in few instructions and one well-predicted branch per
+ * group of checks: an untagged IPv4 frame with IHL 5, a valid header
+ * checksum and total length, unicast to @port_mac, from and to addresses
+ * outside 0/8, 127/8, 169.254/16 and 224/3 (multicast, reserved,
+ * broadcast). Returns 1 exactly when each of these holds; then
+ * fwd_parse_full() would return FWD_FORWARD too (each condition is one of
+ * its checks passing, or a narrower one), and @p is filled as it would be.
+ * 0: not the common case, fwd_parse_full() decides.
+ */
+FWD_INLINE int fwd_parse_fast(void *data, void *data_end, __u32 frame_len,
+			      const __u8 *port_mac, struct fwd_pkt *p)
+{
+	struct fwd_eth *eth = data;
+	struct fwd_ipv4 *ip = (struct fwd_ipv4 *)(eth + 1);
+	const fwd_u16_alias *w = (const fwd_u16_alias *)ip;
+	const __u8 *s, *d;
+	__u32 tot_len;
+	__u64 sum;
+
+	if ((void *)(ip + 1) > data_end)
+		return 0;
+	/* RFC 1071 2(B): five 32-bit words, folded to 32 bits */
+	sum = (__u64)fwd_ld32(w) + fwd_ld32(w + 2) + fwd_ld32(w + 4) +
+	      fwd_ld32(w + 6) + fwd_ld32(w + 8);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	if (((__u32)(__u16)(eth->type ^ fwd_htons(FWD_ETH_P_IP)) |
+	     (__u32)(ip->ver_ihl ^ 0x45) | fwd_mac_ne(eth->dst, port_mac) |
+	     (__u32)(fwd_csum_fold((__u32)sum) ^ 0xffff)) != 0)
+		return 0;
+	tot_len = fwd_ntohs(ip->tot_len);
+	if (tot_len < FWD_IP_MIN_HLEN || tot_len > frame_len - FWD_ETH_HLEN)
+		return 0;
+	/* the addresses' first two octets as bytes: no byte swap, small
+	 * constants (fwd_martian_src/dst() for the ranges) */
+	s = (const __u8 *)&ip->saddr;
+	d = (const __u8 *)&ip->daddr;
+	if ((__u8)(s[0] - 1) >= 223 || s[0] == 127 ||
+	    (s[0] == 169 && s[1] == 254) || (__u8)(d[0] - 1) >= 223 ||
+	    d[0] == 127 || (d[0] == 169 && d[1] == 254))
+		return 0;
+	p->eth = eth;
+	p->ip = ip;
+	p->frame_len = frame_len;
+	p->daddr = fwd_ld32(&ip->daddr);
+	p->ihl = 5;
+	return 1;
+}
+
+/**
+ * fwd_parse_len() - step 1: parse and validate one Ethernet frame whose
+ * bytes may extend past the first buffer (XDP multi-buffer, paged skbs).
+ * Arguments, checks, order and result as fwd_parse_full(), which it calls
+ * for every frame that is not the common case (fwd_parse_fast()).
+ */
+FWD_INLINE enum fwd_reason fwd_parse_len(void *data, void *data_end,
+					 __u32 frame_len, const __u8 *port_mac,
+					 struct fwd_pkt *p)
+{
+	if (fwd_parse_fast(data, data_end, frame_len, port_mac, p))
+		return FWD_FORWARD;
+	return fwd_parse_full(data, data_end, frame_len, port_mac, p);
 }
 
 /**
@@ -338,15 +433,11 @@ FWD_INLINE void fwd_rewrite(struct fwd_pkt *p, const struct fwd_nexthop *nh)
 	 * Computing the word (not re-reading it after a byte store) avoids a
 	 * store-forwarding stall. */
 	__u16 new_w = (__u16)(old_w - fwd_htons(0x0100));
-	int i;
 
 	*(fwd_u16_alias *)&ip->ttl = new_w;
 	ip->check = fwd_csum_update16(ip->check, old_w, new_w);
-FWD_UNROLL
-	for (i = 0; i < 6; i++) {
-		eth->dst[i] = nh->dmac[i];
-		eth->src[i] = nh->smac[i];
-	}
+	fwd_mac_copy(eth->dst, nh->dmac);
+	fwd_mac_copy(eth->src, nh->smac);
 }
 
 #endif /* FWD_CORE_H */

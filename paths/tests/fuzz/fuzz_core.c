@@ -11,6 +11,8 @@
  *
  * Invariants (abort on violation):
  *  - a DROP or PUNT never modifies the frame;
+ *  - fwd_parse() (with its fast path) gives the same reason and packet as
+ *    fwd_parse_full(), the checks in order;
  *  - the verdict agrees with checks recomputed here (length, ethertype,
  *    L2 destination, checksum, TTL, options, martians);
  *  - a FORWARD output has TTL - 1, a checksum equal to a full recomputation
@@ -77,6 +79,15 @@ static void check(const uint8_t *orig, uint8_t *frame, size_t len, const uint8_t
 
 	r = fwd_parse(frame, frame + len, mac, &p);
 	FUZZ_ASSERT((unsigned int)r < FWD_REASON_MAX, "reason %d", r);
+	{ /* the fast path must agree with the full, ordered checks */
+		struct fwd_pkt q = { 0 };
+		enum fwd_reason rq = fwd_parse_full(frame, frame + len, (__u32)len, mac, &q);
+
+		FUZZ_ASSERT(rq == r, "fast path %d, full checks %d", r, rq);
+		FUZZ_ASSERT(r != FWD_FORWARD ||
+			    (q.eth == p.eth && q.ip == p.ip && q.frame_len == p.frame_len &&
+			     q.daddr == p.daddr && q.ihl == p.ihl), "struct fwd_pkt differs");
+	}
 	if (len < 34) {
 		FUZZ_ASSERT(r == FWD_DROP_MALFORMED, "short frame: %d", r);
 	} else if (test_get16(orig + OFF_TYPE) != 0x0800) {

@@ -13,7 +13,12 @@
  *  3. the RFC 1624 incremental checksum against a full RFC 1071
  *     recomputation over many random valid headers (checksum fields 0x0000
  *     and 0xFFFF included, TTL 2..255), never 0xFFFF for a non-zero header;
- *  4. the martian helpers on every range boundary.
+ *  4. the martian helpers on every range boundary;
+ *  5. fwd_parse_len() (fast path + full checks) against fwd_parse_full()
+ *     (the checks in order, nothing skipped) on random frames: mutations
+ *     of a forwardable frame in the bytes and address octets the fast
+ *     path reads, every frame length 0..74, padding, multi-buffer lengths:
+ *     the same reason and, for FORWARD, the same struct fwd_pkt.
  */
 #include "fwd_core.h"
 #include "test_util.h"
@@ -486,6 +491,86 @@ static void test_rows_cover_reasons(void)
 		CHECK(seen[r], "no table row expects %s", reason_str(r));
 }
 
+/* A forwardable 64-byte frame (60 without FCS) to @mac, checksum valid. */
+static void good_frame(uint8_t *f, const uint8_t *mac)
+{
+	uint8_t *ip = f + 14;
+
+	memset(f, 0, 60);
+	memcpy(f, mac, 6);
+	memcpy(f + 6, other_mac, 6);
+	f[12] = 0x08;
+	ip[0] = 0x45;
+	test_put16(ip + 2, 46);
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, "\xc6\x12\x00\x02", 4); /* 198.18.0.2 */
+	memcpy(ip + 16, "\xcb\x00\x71\x05", 4); /* 203.0.113.5 */
+	test_put16(ip + 10, test_ip_csum(ip, 20));
+}
+
+/* Octets worth trying in an address's first two bytes: every class edge. */
+static const uint8_t edge_octets[] = { 0, 1, 9, 126, 127, 128, 168, 169, 170,
+				       223, 224, 239, 240, 254, 255 };
+
+static void test_fast_path(int n)
+{
+	static uint8_t f[14 + 60 + 64];
+	int i, fast = 0, diff_reason = 0;
+
+	for (i = 0; i < n; i++) {
+		struct fwd_pkt pf, pr;
+		enum fwd_reason rf, rr;
+		uint32_t len = 60, frame_len;
+		int k, muts = 1 + (int)test_range(0, 3);
+
+		good_frame(f, in_mac);
+		for (k = 0; k < muts; k++) {
+			uint32_t what = test_range(0, 9);
+
+			if (what <= 3) { /* an address octet at a class edge */
+				static const int at[] = { 14 + 12, 14 + 13, 14 + 16, 14 + 17 };
+
+				f[at[what]] = edge_octets[test_range(0, sizeof(edge_octets) - 1)];
+			} else if (what == 4) { /* any byte the fast path reads */
+				f[test_range(0, 33)] ^= (uint8_t)(1u << test_range(0, 7));
+			} else if (what == 5) { /* total length around the frame's */
+				test_put16(f + 16, (uint16_t)test_range(0, 80));
+			} else if (what == 6) { /* version/IHL */
+				f[14] = (uint8_t)test_rand32();
+			} else if (what == 7) { /* frame length, runts included */
+				len = test_range(0, 74);
+			} else if (what == 8) { /* L2 destination */
+				memcpy(f, test_range(0, 1) ? bcast_mac : other_mac0, 6);
+			}
+			/* what == 9: keep the checksum wrong, else fix it */
+			if (what != 9 && test_range(0, 3))
+				test_put16(f + 24, 0), test_put16(f + 24, test_ip_csum(f + 14, 20));
+		}
+		/* a frame that continues past the first buffer now and then */
+		frame_len = test_range(0, 7) ? len : len + test_range(0, 3000);
+		memset(&pf, 0xa5, sizeof(pf));
+		memset(&pr, 0x5a, sizeof(pr));
+		rf = fwd_parse_len(f, f + len, frame_len, in_mac, &pf);
+		rr = fwd_parse_full(f, f + len, frame_len, in_mac, &pr);
+		fast += fwd_parse_fast(f, f + len, frame_len, in_mac, &pf);
+		if (rf != rr) {
+			diff_reason++;
+			CHECK(rf == rr, "frame %d (len %u/%u): fast path says %s, full checks %s",
+			      i, len, frame_len, reason_str(rf), reason_str(rr));
+		} else if (rf == FWD_FORWARD) {
+			CHECK(pf.eth == pr.eth && pf.ip == pr.ip && pf.frame_len == pr.frame_len &&
+			      pf.daddr == pr.daddr && pf.ihl == pr.ihl,
+			      "frame %d: fast path and full checks fill struct fwd_pkt differently", i);
+		}
+	}
+	/* the mutations must leave enough frames on the fast path to mean
+	 * something, and enough off it */
+	CHECK(fast > n / 20 && fast < n - n / 20, "fast path taken by %d of %d frames", fast, n);
+	printf("fast path vs full checks: %d frames, %d on the fast path, %d disagreements\n",
+	       n, fast, diff_reason);
+}
+
 int main(void)
 {
 	size_t i;
@@ -499,5 +584,6 @@ int main(void)
 	test_rewrite_literal();
 	test_checksum_random(200000);
 	test_martians();
+	test_fast_path(500000);
 	return test_done("test-core");
 }
