@@ -4,7 +4,7 @@ paths; cells pass / FAIL / skip, and deviates for the linux baseline), then
 why things were skipped, the known deviations, and the first difference of
 every failure. Exit 1 on any FAIL, 0 otherwise.
 
-  fwdlab verify [--paths ref,xdp,xdp-fib,dpdk,socket,kmod,linux]
+  fwdlab verify [--paths ref,xdp,xdp-dir,xdp-fib,dpdk,socket,kmod,linux]
                 [--cases a,b] [--build-dir build] [--json FILE]
 
 The runners are each path's own golden runners (verify/runners.py); a path

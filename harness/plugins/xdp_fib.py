@@ -11,7 +11,7 @@ from util import run
 class XdpFib(Xdp):
     name = "xdp-fib"
     description = "XDP program, kernel FIB via bpf_fib_lookup + devmap (fwd-xdp --lookup fib)"
-    order = 21
+    order = 22
     lookup = "fib"
 
     def unprepare(self, env):

@@ -7,6 +7,7 @@ missing file, 77 skip), and turns the outcome into a matrix Cell:
 
   ref      build/paths/ref/fwd-ref                    (paths/tests/golden/meson.build)
   xdp      build/paths/xdp/fwd-xdp-golden CASE OUT     (paths/xdp/tests/meson.build)
+  xdp-dir  build/paths/xdp/fwd-xdp-golden CASE OUT dir (same)
   xdp-fib  paths/xdp/tests/golden_fib.sh ... fib       (same)
   dpdk     paths/dpdk/tests/golden_dpdk.sh             (paths/dpdk/meson.build)
   socket   paths/socket/tests/golden_veth.py --mode ring (paths/socket/meson.build)
@@ -175,6 +176,13 @@ class Xdp(GoldenPath):
         return [ctx.bin("paths/xdp/fwd-xdp-golden"), "{case}", "{out}"]
 
 
+class XdpDir(Xdp):
+    name = "xdp-dir"
+
+    def command(self, ctx):
+        return [ctx.bin("paths/xdp/fwd-xdp-golden"), "{case}", "{out}", "dir"]
+
+
 class XdpFib(Xdp):
     name = "xdp-fib"
 
@@ -337,4 +345,4 @@ def parse_kmod(out, rc, cases, log="the console log"):
     return cells
 
 
-PATHS = {p.name: p for p in (Ref(), Xdp(), XdpFib(), Dpdk(), Socket(), Kmod(), Linux())}
+PATHS = {p.name: p for p in (Ref(), Xdp(), XdpDir(), XdpFib(), Dpdk(), Socket(), Kmod(), Linux())}

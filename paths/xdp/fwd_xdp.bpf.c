@@ -13,9 +13,14 @@
  *     number, DROP = XDP_DROP, PUNT = XDP_PASS with the frame unmodified,
  *   - one per-CPU counter per reason (enum fwd_reason).
  * Per frame: one LPM lookup, one next-hop lookup, one counter lookup, the
- * redirect. Both programs are multi-buffer aware (xdp.frags), so frames
+ * redirect. A third lookup, fwd_xdp_dir, keeps the table as the DIR-16-8-8
+ * multibit trie of fwd-socket (paths/lib/fwd_lpm.h) in .bss and ARRAY maps:
+ * what a DPDK-style table costs against the kernel's LPM trie. Both programs are multi-buffer aware (xdp.frags), so frames
  * longer than one page (jumbo MTU) are forwarded too. The loader
  * (fwd_xdp.c) fills the maps from the route file.
+ *
+ * A third program, fwd_xdp_probe, is a benchmark reference and not a
+ * forwarder: the smallest program that does the same lookups and rewrite.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -47,6 +52,14 @@ struct {
 	__uint(max_entries, 1);
 } fwd_nexthops SEC(".maps");
 
+/* --lookup dir: DIR-16-8-8 levels 2 and 3 (fwd_xdp.h); sized by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct fwd_xdp_dir_node);
+	__uint(max_entries, 1);
+} fwd_dir8a SEC(".maps"), fwd_dir8b SEC(".maps");
+
 /* route-file port number -> egress ifindex (DUT namespace). */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
@@ -66,6 +79,9 @@ struct {
 /* Ports by ifindex % FWD_XDP_IFX_SLOTS, written by the loader after load. */
 struct fwd_xdp_port fwd_xdp_ports[FWD_XDP_IFX_SLOTS];
 
+/* --lookup dir: the DIR-16-8-8 root, written by the loader after load. */
+__u16 fwd_xdp_dir16[FWD_XDP_DIR_ROOT];
+
 /*
  * Test hook for the golden runner: when fwd_xdp_record is set before load,
  * the last frame's reason and egress port are left in .bss. The loader
@@ -73,6 +89,15 @@ struct fwd_xdp_port fwd_xdp_ports[FWD_XDP_IFX_SLOTS];
  * no cost on the forwarding path.
  */
 const volatile __u8 fwd_xdp_record = 0;
+
+/*
+ * Set by the loader before load when the programs are loaded multi-buffer
+ * (BPF_F_XDP_HAS_FRAGS, a port's MTU above one buffer): only then can a
+ * frame continue past data_end and its length needs bpf_xdp_get_buff_len().
+ * Otherwise the kernel hands the program whole frames only and the verifier
+ * removes the helper call (a call clobbers five registers: ~2 ns a frame).
+ */
+const volatile __u8 fwd_xdp_frags = 0;
 __u32 fwd_xdp_last_reason = 0;
 __u32 fwd_xdp_last_port = 0;
 
@@ -82,6 +107,15 @@ __u32 fwd_xdp_last_port = 0;
 static __always_inline const struct fwd_xdp_port *slot_of(__u32 ifindex)
 {
 	return &fwd_xdp_ports[ifindex & (FWD_XDP_IFX_SLOTS - 1)];
+}
+
+/* The whole frame's length in bytes. */
+static __always_inline __u32 frame_len(struct xdp_md *ctx, void *data,
+				       void *data_end)
+{
+	if (fwd_xdp_frags)
+		return (__u32)bpf_xdp_get_buff_len(ctx);
+	return (__u32)(data_end - data);
 }
 
 /* Count the verdict and turn it into an XDP action. */
@@ -114,17 +148,51 @@ static __always_inline const struct fwd_nexthop *lpm_lookup(__be32 daddr)
 }
 
 /*
- * Multi-buffer aware (SEC("xdp.frags"), BPF_F_XDP_HAS_FRAGS): a frame may
- * continue in fragments past data_end (jumbo MTU: a veth or NIC then hands
- * XDP the first buffer + fragments, and veth refuses a program that is not
+ * The DIR-16-8-8 lookup (paths/lib/fwd_lpm.h's algorithm, same tables):
+ * one .bss load for a route of /16 or shorter, one array-map element more
+ * per level below. No helper call: the verifier inlines ARRAY lookups.
+ */
+static __always_inline const struct fwd_nexthop *dir_lookup(__be32 daddr)
+{
+	__u32 d = fwd_ntohl(daddr), e, k;
+	const struct fwd_xdp_dir_node *n;
+
+	e = fwd_xdp_dir16[d >> 16];
+	if (e & FWD_XDP_DIR_CHILD) {
+		k = e & ~FWD_XDP_DIR_CHILD;
+		n = bpf_map_lookup_elem(&fwd_dir8a, &k);
+		if (!n)
+			return NULL;
+		e = n->e[(d >> 8) & 0xff];
+		if (e & FWD_XDP_DIR_CHILD) {
+			k = e & ~FWD_XDP_DIR_CHILD;
+			n = bpf_map_lookup_elem(&fwd_dir8b, &k);
+			if (!n)
+				return NULL;
+			e = n->e[d & 0xff];
+		}
+	}
+	if (!e)
+		return NULL;
+	k = e - 1;
+	return bpf_map_lookup_elem(&fwd_nexthops, &k);
+}
+
+enum lookup_kind { LOOKUP_TRIE, LOOKUP_DIR };
+
+/*
+ * One frame through the core with the given lookup (a constant: each
+ * program inlines its own). Multi-buffer aware (SEC("xdp.frags")): loaded
+ * with BPF_F_XDP_HAS_FRAGS when a port's MTU calls for it, a frame may then
+ * continue in fragments past data_end (jumbo MTU: a veth or NIC hands XDP
+ * the first buffer + fragments, and veth refuses a program that is not
  * frags-aware once the peer's MTU exceeds one buffer, ~3.5 KB). The core
  * reads only the headers, which must lie in the first buffer; the frame's
- * whole length (RFC 1812 5.2.2 total-length check, egress MTU) comes from
- * bpf_xdp_get_buff_len(). On 64 B frames this costs nothing measurable
- * against the single-buffer form (README.md, "Figures").
+ * whole length (RFC 1812 5.2.2 total-length check, egress MTU) is
+ * frame_len(). Otherwise (fwd_xdp_frags 0) the program is loaded
+ * single-buffer and never calls the helper.
  */
-SEC("xdp.frags")
-int fwd_xdp_lpm(struct xdp_md *ctx)
+static __always_inline int forward(struct xdp_md *ctx, enum lookup_kind lk)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -135,15 +203,29 @@ int fwd_xdp_lpm(struct xdp_md *ctx)
 
 	if (in->ifindex != ctx->ingress_ifindex)
 		return XDP_PASS; /* not one of our ports: not counted */
-	r = fwd_parse_len(data, data_end, (__u32)bpf_xdp_get_buff_len(ctx),
+	r = fwd_parse_len(data, data_end, frame_len(ctx, data, data_end),
 			  in->mac, &p);
 	if (r == FWD_FORWARD) {
-		nh = lpm_lookup(p.daddr);
+		nh = lk == LOOKUP_DIR ? dir_lookup(p.daddr) : lpm_lookup(p.daddr);
 		r = fwd_decide(&p, nh);
 		if (r == FWD_FORWARD)
 			fwd_rewrite(&p, nh);
 	}
 	return finish(r, nh);
+}
+
+/* The forwarder with the LPM-trie lookup (fwd-xdp --lookup lpm). */
+SEC("xdp")
+int fwd_xdp_lpm(struct xdp_md *ctx)
+{
+	return forward(ctx, LOOKUP_TRIE);
+}
+
+/* The forwarder with the DIR-16-8-8 lookup (fwd-xdp --lookup dir). */
+SEC("xdp")
+int fwd_xdp_dir(struct xdp_md *ctx)
+{
+	return forward(ctx, LOOKUP_DIR);
 }
 
 /* One bpf_fib_lookup() for @p; @tot_len: the IP total length the kernel
@@ -218,8 +300,8 @@ fib_lookup(struct xdp_md *ctx, const struct fwd_pkt *p, struct fwd_nexthop *nh)
 	}
 }
 
-/* Multi-buffer aware, as fwd_xdp_lpm. */
-SEC("xdp.frags")
+/* Multi-buffer aware, as forward(). */
+SEC("xdp")
 int fwd_xdp_fib(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -232,7 +314,7 @@ int fwd_xdp_fib(struct xdp_md *ctx)
 
 	if (in->ifindex != ctx->ingress_ifindex)
 		return XDP_PASS;
-	r = fwd_parse_len(data, data_end, (__u32)bpf_xdp_get_buff_len(ctx),
+	r = fwd_parse_len(data, data_end, frame_len(ctx, data, data_end),
 			  in->mac, &p);
 	if (r == FWD_FORWARD) {
 		nh = fib_lookup(ctx, &p, &fib_nh);
@@ -241,4 +323,38 @@ int fwd_xdp_fib(struct xdp_md *ctx)
 			fwd_rewrite(&p, nh);
 	}
 	return finish(r, nh);
+}
+
+/*
+ * fwd_xdp_probe - benchmark reference, NOT a forwarder (fwd-xdp --probe,
+ * harness path xdp-probe): the "XDP, LPM trie + devmap" probe of the
+ * machine notes (docs/machine.md). Same maps, same two lookups, same
+ * rewrite (TTL - 1, RFC 1624, MACs) and redirect as fwd_xdp_lpm, and
+ * nothing else: no RFC 1812 5.2.2 checks (version, IHL, checksum, length),
+ * no L2 destination, martian or local checks, no counters. Anything it
+ * cannot forward goes to the stack (XDP_PASS). It fails the golden tests
+ * by design; the benchmarks run it beside fwd-xdp to show what the checks
+ * cost.
+ */
+SEC("xdp")
+int fwd_xdp_probe(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct fwd_pkt p = { .eth = data };
+	const struct fwd_nexthop *nh;
+
+	p.ip = (struct fwd_ipv4 *)(p.eth + 1);
+	if ((void *)(p.ip + 1) > data_end ||
+	    p.eth->type != fwd_htons(FWD_ETH_P_IP))
+		return XDP_PASS;
+	nh = lpm_lookup(fwd_ld32(&p.ip->daddr));
+	if (!nh || nh->kind != FWD_NH_FORWARD || p.ip->ttl <= 1)
+		return XDP_PASS;
+	fwd_rewrite(&p, nh);
+	if (fwd_xdp_record) { /* test hook (fwd-xdp-cost), removed otherwise */
+		fwd_xdp_last_reason = FWD_FORWARD;
+		fwd_xdp_last_port = nh->port;
+	}
+	return bpf_redirect_map(&fwd_tx_ports, nh->port, 0);
 }

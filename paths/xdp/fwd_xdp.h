@@ -17,6 +17,22 @@
  */
 #define FWD_XDP_IFX_SLOTS 256 /* power of two */
 
+/*
+ * --lookup dir: the route table as the DIR-16-8-8 multibit trie of
+ * paths/lib/fwd_lpm.h, in BPF memory: the 65536-entry root in .bss
+ * (fwd_xdp_dir16, a direct load), the level-2 and level-3 nodes as ARRAY
+ * maps of one 256-entry node per element. Same 16-bit entry encoding:
+ * 0 = no route, bit 15 clear = next-hop id + 1, bit 15 set = child node.
+ */
+#define FWD_XDP_DIR_ROOT 65536
+#define FWD_XDP_DIR_FANOUT 256
+#define FWD_XDP_DIR_CHILD 0x8000u
+
+/** One level-2 or level-3 node of the DIR-16-8-8 trie. */
+struct fwd_xdp_dir_node {
+	__u16 e[FWD_XDP_DIR_FANOUT];
+};
+
 /** Route-file limits the maps are sized for (must match fwd_routes.h). */
 #define FWD_XDP_MAX_PORTS 16
 
@@ -29,8 +45,8 @@
  */
 struct fwd_xdp_port {
 	__u32 ifindex;
-	__u8 port;
 	__u8 mac[6];
+	__u8 port;
 	__u8 pad;
 	__u16 mtu;
 	__u16 pad2;

@@ -2,9 +2,11 @@
 /*
  * fwd-xdp-cost - CPU cost of the XDP forwarder per frame, measured by the
  * kernel: BPF_PROG_RUN with repeat (the mean run time it reports excludes
- * the system call), for the LPM-trie and the kernel-FIB lookups.
+ * the system call), for the LPM-trie and the kernel-FIB lookups, and for
+ * the benchmark reference (fwd_xdp_probe: the same lookups and rewrite
+ * without the checks and counters).
  *
- *   fwd-xdp-cost --routes R --in-port N --frame F.pcap [--lookup lpm|fib]
+ *   fwd-xdp-cost --routes R --in-port N --frame F.pcap [--lookup lpm|fib|dir|probe]
  *                [--repeat K] [--rounds M] [--json]
  *
  * The first frame of F.pcap is run K times per round (same buffer: give it
@@ -73,7 +75,12 @@ int main(int argc, char **argv)
 	};
 	static uint8_t frame[65536], out[65536 + 4096];
 	const char *routes = NULL, *fpath = NULL;
-	int c, in_port = -1, fib = 0, json = 0, rounds = 50, i, rc;
+	static const char *const names[] = {
+		[FWD_XDP_PROG_LPM] = "lpm", [FWD_XDP_PROG_FIB] = "fib",
+		[FWD_XDP_PROG_PROBE] = "probe", [FWD_XDP_PROG_DIR] = "dir",
+	};
+	enum fwd_xdp_prog which = FWD_XDP_PROG_LPM;
+	int c, in_port = -1, json = 0, rounds = 50, i, rc, fib = 0;
 	__u32 repeat = 200, len, *ns;
 	struct fwd_xdp_tr tr = { 0 };
 	struct fwd_xdp_tr_res res;
@@ -85,12 +92,24 @@ int main(int argc, char **argv)
 		case 'r': routes = optarg; break;
 		case 'f': fpath = optarg; break;
 		case 'p': in_port = atoi(optarg); break;
-		case 'l': fib = !strcmp(optarg, "fib"); break;
+		case 'l':
+			if (!strcmp(optarg, "fib"))
+				which = FWD_XDP_PROG_FIB;
+			else if (!strcmp(optarg, "probe"))
+				which = FWD_XDP_PROG_PROBE;
+			else if (!strcmp(optarg, "dir"))
+				which = FWD_XDP_PROG_DIR;
+			else if (strcmp(optarg, "lpm")) {
+				fprintf(stderr, "fwd-xdp-cost: --lookup: expected lpm, fib, dir or probe, got '%s'\n", optarg);
+				return 2;
+			}
+			fib = which == FWD_XDP_PROG_FIB;
+			break;
 		case 'k': repeat = (__u32)strtoul(optarg, NULL, 10); break;
 		case 'm': rounds = atoi(optarg); break;
 		case 'j': json = 1; break;
 		default:
-			fprintf(stderr, "usage: fwd-xdp-cost --routes R --in-port N --frame F.pcap [--lookup lpm|fib] [--repeat K] [--rounds M] [--json]\n");
+			fprintf(stderr, "usage: fwd-xdp-cost --routes R --in-port N --frame F.pcap [--lookup lpm|fib|dir|probe] [--repeat K] [--rounds M] [--json]\n");
 			return 2;
 		}
 	}
@@ -115,7 +134,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fwd-xdp-cost: %s\n", err);
 		return 1;
 	}
-	rc = fwd_xdp_tr_open(&tr, t, in_port, fib, err, sizeof(err));
+	rc = fwd_xdp_tr_open(&tr, t, in_port, which, -1, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "fwd-xdp-cost: %s\n", err);
 		return rc == FWD_XDP_TR_SKIP ? 77 : 1;
@@ -132,11 +151,11 @@ int main(int argc, char **argv)
 	qsort(ns, (size_t)rounds, sizeof(*ns), cmp_u32);
 	if (json)
 		printf("{\"lookup\":\"%s\",\"verdict\":\"%s\",\"frame_bytes\":%u,\"repeat\":%u,\"rounds\":%d,\"ns_min\":%u,\"ns_median\":%u}\n",
-		       fib ? "fib" : "lpm", fwd_reason_name(res.reason), len, repeat,
+		       names[which], fwd_reason_name(res.reason), len, repeat,
 		       rounds, ns[0], ns[rounds / 2]);
 	else
 		printf("%s: last verdict %s, %u-byte frame: %u ns min, %u ns median per frame (%d rounds x %u runs)\n",
-		       fib ? "fib" : "lpm", fwd_reason_name(res.reason), len, ns[0],
+		       names[which], fwd_reason_name(res.reason), len, ns[0],
 		       ns[rounds / 2], rounds, repeat);
 	fwd_xdp_tr_close(&tr);
 	free(ns);

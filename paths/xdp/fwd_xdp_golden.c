@@ -4,7 +4,7 @@
  * CASE_DIR/in.pcap through the XDP program with BPF_PROG_RUN (one run per
  * frame, received on port CASE_DIR/in_port), outputs as fwd-ref writes them:
  *
- *   fwd-xdp-golden CASE_DIR OUT_DIR [fib]
+ *   fwd-xdp-golden CASE_DIR OUT_DIR [fib|dir]
  *
  * OUT_DIR/port<N>.pcap (forwarded frames as the program rewrote them),
  * OUT_DIR/punt.pcap (punted frames as the program left them: XDP_PASS must
@@ -179,9 +179,10 @@ int main(int argc, char **argv)
 	struct fwd_stats st;
 	struct fwd_table *t;
 	int in_port, rc = 1, e, fib = argc == 4 && !strcmp(argv[3], "fib");
+	int dir = argc == 4 && !strcmp(argv[3], "dir");
 
-	if (argc != 3 && !fib) {
-		fprintf(stderr, "usage: fwd-xdp-golden CASE_DIR OUT_DIR [fib]\n");
+	if (argc != 3 && !fib && !dir) {
+		fprintf(stderr, "usage: fwd-xdp-golden CASE_DIR OUT_DIR [fib|dir]\n");
 		return 2;
 	}
 	libbpf_set_print(fwd_xdp_libbpf_print);
@@ -204,7 +205,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fwd-xdp-golden: %s\n", err);
 		goto out;
 	}
-	e = fwd_xdp_tr_open(&tr, t, in_port, fib, err, sizeof(err));
+	e = fwd_xdp_tr_open(&tr, t, in_port,
+			    fib ? FWD_XDP_PROG_FIB : dir ? FWD_XDP_PROG_DIR : FWD_XDP_PROG_LPM, -1, err,
+			    sizeof(err));
 	if (e) {
 		fprintf(stderr, "fwd-xdp-golden: %s%s\n", err,
 			e == FWD_XDP_TR_SKIP ? " (skipped: BPF not permitted)" : "");

@@ -11,12 +11,17 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "fwd_lpm.h"
 #include "fwd_xdp_maps.h"
 
 _Static_assert(FWD_XDP_MAX_PORTS == FWD_MAX_PORTS,
 	       "DEVMAP size (fwd_xdp.h) must match the route file's port limit");
 _Static_assert(FWD_MAX_PORTS <= FWD_XDP_IFX_SLOTS,
 	       "every port needs its own ingress slot");
+_Static_assert(FWD_XDP_DIR_ROOT == FWD_LPM_ROOT &&
+	       FWD_XDP_DIR_FANOUT == FWD_LPM_FANOUT &&
+	       FWD_XDP_DIR_CHILD == FWD_LPM_CHILD,
+	       "--lookup dir keeps fwd_lpm.h's tables as they are");
 
 int fwd_xdp_verbose;
 
@@ -28,16 +33,65 @@ int fwd_xdp_libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* Is the DIR-16-8-8 program the one being loaded? */
+static int dir_selected(struct fwd_xdp *skel)
+{
+	return bpf_program__autoload(skel->progs.fwd_xdp_dir);
+}
+
 int fwd_xdp_size_maps(struct fwd_xdp *skel, const struct fwd_table *t)
 {
+	struct fwd_lpm l = { 0 };
+	__u32 n8a = 1, n8b = 1;
 	int err;
 
-	err = bpf_map__set_max_entries(skel->maps.fwd_lpm,
-				       t->nroutes > 0 ? t->nroutes : 1);
-	if (err)
-		return err;
-	return bpf_map__set_max_entries(skel->maps.fwd_nexthops,
-					t->nnexthops > 0 ? t->nnexthops : 1);
+	if (dir_selected(skel)) {
+		err = fwd_lpm_build(&l, t);
+		if (err) {
+			errno = -err;
+			return err;
+		}
+		n8a = l.n8a > 0 ? l.n8a : 1;
+		n8b = l.n8b > 0 ? l.n8b : 1;
+		fwd_lpm_free(&l);
+	}
+	err = bpf_map__set_max_entries(skel->maps.fwd_dir8a, n8a);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fwd_dir8b, n8b);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fwd_lpm,
+					       t->nroutes > 0 ? t->nroutes : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fwd_nexthops,
+					       t->nnexthops > 0 ? t->nnexthops : 1);
+	return err;
+}
+
+/* --lookup dir: the DIR-16-8-8 tables into .bss and the two node maps. */
+static int fill_dir(struct fwd_xdp *skel, const struct fwd_table *t,
+		    char *err, size_t errlen)
+{
+	struct fwd_lpm l = { 0 };
+	int rc = fwd_lpm_build(&l, t), fd;
+	__u32 i;
+
+	if (rc) {
+		snprintf(err, errlen, "building the DIR-16-8-8 table: %s", strerror(-rc));
+		return rc;
+	}
+	memcpy(skel->bss->fwd_xdp_dir16, l.tbl16, sizeof(skel->bss->fwd_xdp_dir16));
+	fd = bpf_map__fd(skel->maps.fwd_dir8a);
+	for (i = 0; i < l.n8a && !rc; i++)
+		if (bpf_map_update_elem(fd, &i, &l.tbl8a[(size_t)i * FWD_LPM_FANOUT], BPF_ANY))
+			rc = -errno;
+	fd = bpf_map__fd(skel->maps.fwd_dir8b);
+	for (i = 0; i < l.n8b && !rc; i++)
+		if (bpf_map_update_elem(fd, &i, &l.tbl8b[(size_t)i * FWD_LPM_FANOUT], BPF_ANY))
+			rc = -errno;
+	if (rc)
+		snprintf(err, errlen, "DIR-16-8-8 node map update: %s", strerror(-rc));
+	fwd_lpm_free(&l);
+	return rc;
 }
 
 int fwd_xdp_fill_routes(struct fwd_xdp *skel, const struct fwd_table *t,
@@ -67,7 +121,7 @@ int fwd_xdp_fill_routes(struct fwd_xdp *skel, const struct fwd_table *t,
 			return -errno;
 		}
 	}
-	return 0;
+	return dir_selected(skel) ? fill_dir(skel, t, err, errlen) : 0;
 }
 
 int fwd_xdp_set_port(struct fwd_xdp *skel, const struct fwd_table *t,
@@ -132,4 +186,40 @@ int fwd_xdp_read_stats(struct fwd_xdp *skel, struct fwd_stats *st)
 	}
 	free(v);
 	return 0;
+}
+
+int fwd_xdp_table_wants_frags(const struct fwd_table *t)
+{
+	int i;
+
+	for (i = 0; i < FWD_MAX_PORTS; i++)
+		if (t->ports[i].present &&
+		    t->ports[i].mtu > FWD_XDP_SINGLE_BUFFER_MTU)
+			return 1;
+	return 0;
+}
+
+struct bpf_program *fwd_xdp_select(struct fwd_xdp *skel,
+				   enum fwd_xdp_prog which, int frags)
+{
+	struct bpf_program *progs[] = {
+		[FWD_XDP_PROG_LPM] = skel->progs.fwd_xdp_lpm,
+		[FWD_XDP_PROG_FIB] = skel->progs.fwd_xdp_fib,
+		[FWD_XDP_PROG_DIR] = skel->progs.fwd_xdp_dir,
+		[FWD_XDP_PROG_PROBE] = skel->progs.fwd_xdp_probe,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		__u32 fl = bpf_program__flags(progs[i]);
+
+		bpf_program__set_autoload(progs[i], i == (size_t)which);
+		if (frags)
+			fl |= BPF_F_XDP_HAS_FRAGS;
+		else
+			fl &= ~(__u32)BPF_F_XDP_HAS_FRAGS;
+		bpf_program__set_flags(progs[i], fl);
+	}
+	skel->rodata->fwd_xdp_frags = frags != 0;
+	return progs[which];
 }

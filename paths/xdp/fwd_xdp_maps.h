@@ -16,16 +16,53 @@
 #include "fwd_xdp.h"
 #include "fwd_xdp.skel.h"
 
+/** The programs of fwd_xdp.bpf.c. */
+enum fwd_xdp_prog {
+	FWD_XDP_PROG_LPM,   /* the forwarder, LPM trie lookup */
+	FWD_XDP_PROG_FIB,   /* the forwarder, bpf_fib_lookup() */
+	FWD_XDP_PROG_PROBE, /* benchmark reference, not a forwarder */
+	FWD_XDP_PROG_DIR,   /* the forwarder, DIR-16-8-8 lookup */
+};
+
+/*
+ * Largest port MTU (bytes of IP datagram) for which every frame is taken
+ * to fit one XDP buffer: veth allows single-buffer XDP up to ~3.5 KB on
+ * 4 KB pages, NIC drivers from ~3 KB. Above it the forwarder is loaded
+ * multi-buffer (BPF_F_XDP_HAS_FRAGS).
+ */
+#define FWD_XDP_SINGLE_BUFFER_MTU 3000
+
+/**
+ * fwd_xdp_table_wants_frags() - 1 when a port of @t has a route-file MTU
+ * above FWD_XDP_SINGLE_BUFFER_MTU, else 0.
+ */
+int fwd_xdp_table_wants_frags(const struct fwd_table *t);
+
+/**
+ * fwd_xdp_select() - between fwd_xdp__open() and fwd_xdp__load(): load
+ * only program @which; @frags != 0 loads the forwarder multi-buffer
+ * (BPF_F_XDP_HAS_FRAGS, frame length from bpf_xdp_get_buff_len()), 0
+ * single-buffer (the frame is [data, data_end): no helper call; the kernel
+ * then refuses to attach it where a frame may not fit one buffer, e.g. a
+ * veth whose peer's MTU is above ~3.5 KB, with ERANGE). The probe reads
+ * only the headers, so it runs either way. Returns the program to attach.
+ */
+struct bpf_program *fwd_xdp_select(struct fwd_xdp *skel,
+				   enum fwd_xdp_prog which, int frags);
+
 /**
  * fwd_xdp_size_maps() - set the LPM trie and next-hop array sizes to the
- * table's (call between fwd_xdp__open() and fwd_xdp__load()).
+ * table's, and the DIR-16-8-8 node maps' when that program is selected
+ * (call between fwd_xdp_select() and fwd_xdp__load()). Returns 0 or a
+ * negative errno.
  * Returns 0 or a negative errno.
  */
 int fwd_xdp_size_maps(struct fwd_xdp *skel, const struct fwd_table *t);
 
 /**
  * fwd_xdp_fill_routes() - load routes[] into the LPM trie (keys in network
- * byte order) and nexthops[] into the next-hop array (after load).
+ * byte order) and nexthops[] into the next-hop array (after load); with
+ * the DIR-16-8-8 program selected also its tables (paths/lib/fwd_lpm.h).
  * Returns 0 or a negative errno (message in @err).
  */
 int fwd_xdp_fill_routes(struct fwd_xdp *skel, const struct fwd_table *t,

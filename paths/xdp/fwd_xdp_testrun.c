@@ -15,8 +15,10 @@
 #define LO_IFINDEX 1
 
 int fwd_xdp_tr_open(struct fwd_xdp_tr *tr, const struct fwd_table *t,
-		    int in_port, int fib, char *err, size_t errlen)
+		    int in_port, enum fwd_xdp_prog which, int frags, char *err, size_t errlen)
 {
+	int fib = which == FWD_XDP_PROG_FIB;
+	struct bpf_program *prog;
 	int i, e;
 
 	memset(tr, 0, sizeof(*tr));
@@ -27,15 +29,17 @@ int fwd_xdp_tr_open(struct fwd_xdp_tr *tr, const struct fwd_table *t,
 		return -1;
 	}
 	tr->skel->rodata->fwd_xdp_record = 1;
-	bpf_program__set_autoload(tr->skel->progs.fwd_xdp_lpm, !fib);
-	bpf_program__set_autoload(tr->skel->progs.fwd_xdp_fib, fib);
+	/* -1: the buffer mode fwd-xdp picks from the route file (no real
+	 * ports here, so from the route file alone) */
+	if (frags < 0)
+		frags = fwd_xdp_table_wants_frags(t);
+	prog = fwd_xdp_select(tr->skel, which, frags);
 	if (fwd_xdp_size_maps(tr->skel, t) || fwd_xdp__load(tr->skel)) {
 		e = errno;
 		snprintf(err, errlen, "loading the BPF program: %s", strerror(e));
 		return e == EPERM ? FWD_XDP_TR_SKIP : -1;
 	}
-	tr->prog_fd = bpf_program__fd(fib ? tr->skel->progs.fwd_xdp_fib
-					  : tr->skel->progs.fwd_xdp_lpm);
+	tr->prog_fd = bpf_program__fd(prog);
 	if (fwd_xdp_fill_routes(tr->skel, t, err, errlen))
 		return -1;
 	if (fib) {

@@ -32,15 +32,17 @@ struct fwd_xdp_tr_res {
 
 /**
  * fwd_xdp_tr_open() - load the program with the test hook, fill its maps
- * from @t, make @in_port the ingress port. @fib: load fwd_xdp_fib instead
- * of fwd_xdp_lpm: the kernel FIB of the current namespace is used, frames
+ * from @t, make @in_port the ingress port. @which: the program; with
+ * FWD_XDP_PROG_FIB the kernel FIB of the current namespace is used, frames
  * enter on @in_port's own interface, and every port whose interface exists
  * here is known by its ifindex (the FIB names egress interfaces).
+ * @frags: 1 = load multi-buffer, 0 = single-buffer, -1 = as fwd-xdp picks
+ * it from the route file (fwd_xdp_table_wants_frags()).
  * Returns 0; FWD_XDP_TR_SKIP when BPF is not permitted (message in @err);
  * -1 on other errors (message in @err).
  */
 int fwd_xdp_tr_open(struct fwd_xdp_tr *tr, const struct fwd_table *t,
-		    int in_port, int fib, char *err, size_t errlen);
+		    int in_port, enum fwd_xdp_prog which, int frags, char *err, size_t errlen);
 
 /**
  * fwd_xdp_tr_run() - one BPF_PROG_RUN of @frame (@len bytes). The frame

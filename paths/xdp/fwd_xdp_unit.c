@@ -7,6 +7,7 @@
  * Exit 0 = all rows pass, 1 = a row failed, 77 = BPF not permitted here.
  *
  *   fwd-xdp-unit            the LPM-trie program (fwd_xdp_lpm)
+ *   fwd-xdp-unit dir        the same rows through fwd_xdp_dir (DIR-16-8-8)
  *   fwd-xdp-unit fib        the same rows through fwd_xdp_fib: needs the
  *                           interfaces in0 and out1 (with the ports' MACs)
  *                           in this namespace; installs the route file into
@@ -19,6 +20,7 @@
 #include <linux/bpf.h>
 
 #include "fwd_xdp_fib.h"
+#include "fwd_xdp_maps.h"
 #include "fwd_xdp_testrun.h"
 
 static const char routes[] =
@@ -142,40 +144,41 @@ static const char *check_rewrite(const struct row *r, const uint8_t *in,
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/*
+ * All rows through the program loaded multi-buffer (@frags 1), or the rows
+ * that fit one buffer through it loaded single-buffer (@frags 0: longer
+ * frames never reach a single-buffer program). Returns the failures.
+ */
+static int run_rows(const struct fwd_table *t, enum fwd_xdp_prog which,
+		    int frags)
 {
 	static uint8_t in[16384], out[16384 + 4096];
 	uint64_t expect[FWD_REASON_MAX] = { 0 };
 	struct fwd_xdp_tr tr = { 0 };
 	struct fwd_xdp_tr_res res;
 	struct fwd_stats st;
-	struct fwd_table *t = calloc(1, sizeof(*t));
+	const char *why, *mode = frags ? "multi-buffer " : "single-buffer";
 	char err[512];
-	const char *why;
-	FILE *f;
 	size_t i;
-	int fails = 0, rc, fib = argc > 1 && !strcmp(argv[1], "fib");
+	int fails = 0, rc;
 
-	libbpf_set_print(fwd_xdp_libbpf_print);
-	f = fmemopen((void *)routes, sizeof(routes) - 1, "r");
-	if (!t || !f || fwd_table_parse(f, "unit-routes", t, err, sizeof(err))) {
-		fprintf(stderr, "fwd-xdp-unit: route table: %s\n", t && f ? err : "no memory");
-		return 1;
-	}
-	fclose(f);
-	if (fib && fwd_xdp_fib_install(t, err, sizeof(err))) {
-		fprintf(stderr, "fwd-xdp-unit: %s\n", err);
-		return 1;
-	}
-	rc = fwd_xdp_tr_open(&tr, t, 0, fib, err, sizeof(err));
+	static const char *const names[] = {
+		[FWD_XDP_PROG_LPM] = "lpm", [FWD_XDP_PROG_FIB] = "fib",
+		[FWD_XDP_PROG_DIR] = "dir", [FWD_XDP_PROG_PROBE] = "probe",
+	};
+
+	rc = fwd_xdp_tr_open(&tr, t, 0, which, frags, err, sizeof(err));
 	if (rc) {
 		printf("fwd-xdp-unit: %s%s\n", err, rc == FWD_XDP_TR_SKIP ? ": skipped" : "");
-		return rc == FWD_XDP_TR_SKIP ? 77 : 1;
+		return rc == FWD_XDP_TR_SKIP ? -77 : 1;
 	}
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
-		int len = build(r, in);
+		int len;
 
+		if (!frags && r->len > FWD_XDP_SINGLE_BUFFER_MTU + 14)
+			continue;
+		len = build(r, in);
 		expect[r->reason]++;
 		why = NULL;
 		if (fwd_xdp_tr_run(&tr, in, (uint32_t)len, out, sizeof(out), &res,
@@ -189,9 +192,9 @@ int main(int argc, char **argv)
 			why = check_rewrite(r, in, out, res.out_len);
 		else if (res.out_len != (uint32_t)len || memcmp(in, out, (size_t)len))
 			why = "frame modified although not forwarded";
-		printf("%s %s %2zu %-42s expect %-12s%s%s\n", why ? "FAIL" : "ok  ",
-		       fib ? "fib" : "lpm", i, r->desc, fwd_reason_name(r->reason),
-		       why ? " got: " : "", why ? why : "");
+		printf("%s %s %s %2zu %-42s expect %-12s%s%s\n", why ? "FAIL" : "ok  ",
+		       names[which], mode, i, r->desc,
+		       fwd_reason_name(r->reason), why ? " got: " : "", why ? why : "");
 		fails += why != NULL;
 	}
 	if (fwd_xdp_read_stats(tr.skel, &st)) {
@@ -200,17 +203,53 @@ int main(int argc, char **argv)
 	} else {
 		for (i = 0; i < FWD_REASON_MAX; i++) {
 			if (st.reason[i] != expect[i]) {
-				printf("FAIL counter %s: %llu, expected %llu\n",
+				printf("FAIL %s counter %s: %llu, expected %llu\n", mode,
 				       fwd_reason_name((int)i),
 				       (unsigned long long)st.reason[i],
 				       (unsigned long long)expect[i]);
 				fails++;
 			}
 		}
-		printf("%s counters: ", fails ? "FAIL" : "ok  ");
+		printf("%s %s counters: ", fails ? "FAIL" : "ok  ", mode);
 		fwd_stats_print(stdout, &st);
 	}
 	fwd_xdp_tr_close(&tr);
+	return fails;
+}
+
+int main(int argc, char **argv)
+{
+	struct fwd_table *t = calloc(1, sizeof(*t));
+	char err[512];
+	FILE *f;
+	int fails, rc, fib = argc > 1 && !strcmp(argv[1], "fib");
+	enum fwd_xdp_prog which = fib ? FWD_XDP_PROG_FIB : FWD_XDP_PROG_LPM;
+
+	if (argc > 1 && !strcmp(argv[1], "dir"))
+		which = FWD_XDP_PROG_DIR;
+	else if (argc > 2 || (argc == 2 && !fib)) {
+		fprintf(stderr, "usage: fwd-xdp-unit [fib|dir]\n");
+		return 2;
+	}
+
+	libbpf_set_print(fwd_xdp_libbpf_print);
+	f = fmemopen((void *)routes, sizeof(routes) - 1, "r");
+	if (!t || !f || fwd_table_parse(f, "unit-routes", t, err, sizeof(err))) {
+		fprintf(stderr, "fwd-xdp-unit: route table: %s\n", t && f ? err : "no memory");
+		return 1;
+	}
+	fclose(f);
+	if (fib && fwd_xdp_fib_install(t, err, sizeof(err))) {
+		fprintf(stderr, "fwd-xdp-unit: %s\n", err);
+		return 1;
+	}
+	fails = run_rows(t, which, 1);
+	if (fails == -77) {
+		free(t);
+		return 77;
+	}
+	rc = run_rows(t, which, 0);
+	fails += rc < 0 ? 1 : rc;
 	free(t);
 	return fails ? 1 : 0;
 }

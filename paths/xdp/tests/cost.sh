@@ -3,7 +3,8 @@
 #
 # cost.sh FWD_XDP_COST FWD_PROFILE - the XDP forwarder's own CPU cost per
 # 64 B frame (kernel-measured BPF_PROG_RUN time), LPM trie against kernel
-# FIB, in a scratch namespace ${FLX_PREFIX:-flx}-cost-$$ with a veth pair as
+# FIB, DIR-16-8-8 and against the benchmark reference (probe: same lookups and rewrite,
+# no checks, no counters), in a scratch namespace ${FLX_PREFIX:-flx}-cost-$$ with a veth pair as
 # the two ports (FLX_PREFIX: the namespace name prefix, default flx).
 # BPF_PROG_RUN's repeat reruns the program on the rewritten buffer, so the
 # next hop's MAC is port 0's own (each rewrite leaves a frame port 0 accepts)
@@ -29,7 +30,7 @@ route 198.19.0.0/16 via 198.18.1.2
 EOT
 "$PROFILE" --out $TMP/f.pcap --size 64 --ttl 255 --src 198.18.0.2 \
 	--dst-mac 02:46:4c:00:30:00 --src-mac 02:46:4c:00:30:02 >/dev/null || exit 1
-for l in lpm fib; do
+for l in ${FLX_COST_LOOKUPS:-lpm dir fib probe}; do
 	ip netns exec $NS "$COST" --routes $TMP/routes.conf --in-port 0 \
 		--frame $TMP/f.pcap --lookup $l --repeat 200 --rounds 200 || exit $?
 done

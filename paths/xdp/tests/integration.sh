@@ -7,7 +7,7 @@
 #   flxN-g0 ====== flxN-d0 (port 0) | flxN-d1 (port 1) ====== flxN-s0
 #
 # (PFX: $FLX_PREFIX, default flx: the namespace name prefix.)
-# For --lookup lpm and --lookup fib, native mode: 310 frames (mkframes.py)
+# For --lookup lpm, dir and fib, native mode: 310 frames (mkframes.py)
 # sent from the generator namespace with scapy, captured on the sink (port 1)
 # and back on the generator (port 0, hairpin), punts captured on flxN-d0
 # after XDP (XDP_PASS frames reach the stack and the packet taps); then
@@ -16,9 +16,10 @@
 # a veth is only delivered when its peer has NAPI (MACHINE.md).
 # Jumbo: the same again with MTU 9000 ports (veth MTU 9100 on the ingress
 # pair, so that 9015-byte frames arrive) and mkjumbo.py's frames of up to
-# 9015 bytes: native attach works only because the program is multi-buffer
-# aware (xdp.frags), and forwarded 9014-byte frames leave as multi-buffer
-# XDP_REDIRECTs.
+# 9015 bytes: native attach works only because fwd-xdp loads the program
+# multi-buffer (BPF_F_XDP_HAS_FRAGS) for jumbo MTUs, and forwarded 9014-byte
+# frames leave as multi-buffer XDP_REDIRECTs. --multi-buffer auto's reload
+# after ERANGE (small own MTU, jumbo veth peer), and --probe.
 # Bad input: missing interface, bad route file, not root, no native XDP
 # (a bridge), busy interface,
 # generic mode, SIGTERM and SIGKILL: a clear error and no XDP left attached.
@@ -126,7 +127,7 @@ start_cap() { # NS IF FILE [filter...]: tcpdump of received frames
 	exit 1
 }
 
-# One forwarding run: LOOKUP (lpm|fib) [TAG]: TAG "" = routes.conf and
+# One forwarding run: LOOKUP (lpm|dir|fib) [TAG]: TAG "" = routes.conf and
 # in.pcap, "jumbo" = jumbo.conf and jumbo.pcap.
 run_traffic() {
 	local lookup=$1 tag=${2:-} conf=$TMP/routes.conf in=$TMP/in.pcap
@@ -194,10 +195,52 @@ expect_err() { # NAME WANT_RC GREP_RE cmd...
 
 setup
 run_traffic lpm
+run_traffic dir
 run_traffic fib
 set_jumbo_mtu
 run_traffic lpm jumbo
+run_traffic dir jumbo
 run_traffic fib jumbo
+
+# --multi-buffer auto: ports with a 1500-byte MTU whose veth peers are
+# jumbo refuse the single-buffer program (ERANGE); fwd-xdp reloads it
+# multi-buffer. --multi-buffer off then fails with one clear line.
+ip -n "$ND" link set "$D0" mtu 1500 && ip -n "$ND" link set "$D1" mtu 1500 || exit 1
+ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --verbose \
+	--ready-file "$TMP/r3" >"$TMP/mb.out" 2>"$TMP/mb.err" &
+mb=$!
+PIDS+=($mb)
+if wait_file "$TMP/r3" $mb; then
+	grep -q 'single-buffer refused at this MTU, loading multi-buffer' "$TMP/mb.err" &&
+		grep -q 'forwarder program attached, multi-buffer' "$TMP/mb.err" &&
+		ok "multi-buffer auto: reloaded multi-buffer after ERANGE" ||
+		fail "multi-buffer auto: $(grep fwd-xdp: "$TMP/mb.err")"
+	kill -TERM $mb
+	wait $mb
+	check_detached "multi-buffer auto"
+else
+	fail "multi-buffer auto: did not start: $(grep fwd-xdp: "$TMP/mb.err")"
+fi
+expect_err "multi-buffer off, jumbo peer" 6 "refuses native XDP at this MTU" \
+	ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --multi-buffer off
+set_jumbo_mtu
+
+# --probe (benchmark reference): attaches, forwards, counts nothing, detaches.
+ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --probe --json \
+	--stats-interval 0 --ready-file "$TMP/r4" >"$TMP/probe.out" 2>"$TMP/probe.err" &
+pr=$!
+PIDS+=($pr)
+if wait_file "$TMP/r4" $pr; then
+	ip -n "$ND" link show "$D0" | grep -q 'xdp ' && ok "probe attached" ||
+		fail "probe not attached"
+	kill -TERM $pr
+	wait $pr && ok "probe: exit 0 after SIGTERM" || fail "probe: exit $?"
+	check_detached "probe"
+else
+	fail "probe did not start: $(cat "$TMP/probe.err")"
+fi
+expect_err "probe with --lookup fib" 2 "--probe has its own" \
+	ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --probe --lookup fib
 
 # --- bad input ---------------------------------------------------------
 sed "s/name $D1/name flxnope$ID/" "$TMP/routes.conf" >"$TMP/noif.conf"
