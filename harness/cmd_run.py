@@ -102,6 +102,7 @@ class Runner:
             self.warnings.append({"path": path.name, "placement": plc.name,
                                   "frame_size": size, "method": method, "step": step,
                                   "error": str(e), "retried": True})
+            time.sleep(1.0)  # let the failed attempt's kernel state go
             row = run_trial(self, path, plc, size, rate, duration, method, step, rep)
         self.csv.add(row)
         self.done += 1

@@ -17,7 +17,7 @@ vdevs: net_af_xdp (default) or net_af_packet (FWDLAB_DPDK_VDEV=net_af_packet).
 import os
 
 from plugins.base import ProcessPath, _Proc
-from util import HarnessError, debug, log, ns_cmd
+from util import HarnessError, debug, log, ns_cmd, run, wait_for
 
 HUGEPAGES = 256  # 2 MiB pages: rte_lpm (64 MiB) + the mbuf pool + AF_XDP umem
 NR = "/proc/sys/vm/nr_hugepages"
@@ -102,8 +102,24 @@ class Dpdk(ProcessPath):
             fwd += ["--port-map", f"{n}={self.vdev}{n}"]
         return [env.binary(self.binary)] + eal + ["--"] + fwd
 
+    def _xdp_gone(self, env):
+        """No XDP program left on the DUT's ports: the previous trial's
+        AF_XDP PMD detaches its program and the kernel releases its XSK
+        sockets after the process exits, asynchronously; an XSK socket
+        created on the queue before that fails (EINVAL)."""
+        for ifname in route_ports(env.routes).values():
+            out = run(["ip", "-o", "link", "show", "dev", ifname],
+                      ns=env.topo.ns["dut"], check=False)
+            if " xdp" in out:
+                return False
+        return True
+
     def start(self, env, plc):
         import subprocess
+        import time
+        if self.vdev == "net_af_xdp" and not wait_for(lambda: self._xdp_gone(env), 5.0, 0.05):
+            log(f"{self.name}: an XDP program is still on a DUT port after 5 s; starting anyway")
+        time.sleep(0.2)  # the XSK sockets go after the program (deferred release)
         ready = os.path.join(env.tmp_dir, f"{self.name}.ready")
         if os.path.exists(ready):
             os.unlink(ready)

@@ -3,12 +3,12 @@
  * dpdk_fwd.c - the forwarding lcore's poll loop: burst RX, the shared core
  * (fwd_core.h) with rte_lpm as the lookup, buffered burst TX.
  *
- * Per burst, two passes keep every output in input order:
- *   1. prefetch ahead, fwd_parse() every frame, collect the destinations of
- *      the ones to look up;
- *   2. one rte_lpm_lookup_bulk() for all of them, then per frame in input
- *      order: fwd_decide(), fwd_rewrite(), rte_eth_tx_buffer() to the egress
- *      port; punts to the exception port if there is one; the rest freed.
+ * Per burst, one pass in input order: prefetch ahead, fwd_parse() (its
+ * fast path for the common frame), rte_lpm_lookup() (inline: one tbl24
+ * read for routes up to /24), fwd_decide(), fwd_rewrite(),
+ * rte_eth_tx_buffer() to the egress port; punts go to the exception port if
+ * there is one; the rest are freed in bulk. Forward and RX counters are
+ * added once per burst.
  */
 #include <pthread.h>
 
@@ -52,46 +52,32 @@ static inline void tx_one(struct dpdk_lcore *lc, unsigned int slot,
 static void fwd_burst(struct dpdk_lcore *lc, const struct dpdk_rxport *rp,
 		      struct rte_mbuf **pkts, uint16_t n)
 {
-	struct fwd_pkt pk[DPDK_MAX_BURST];
-	uint32_t ips[DPDK_MAX_BURST], hops[DPDK_MAX_BURST];
-	uint8_t why[DPDK_MAX_BURST];
 	struct rte_mbuf *drop[DPDK_MAX_BURST];
 	struct dpdk_counters *c = &lc->local;
-	unsigned int i, k = 0, nd = 0;
+	unsigned int i, nd = 0, nf = 0;
 
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct fwd_nexthop *nh = NULL;
+		struct fwd_pkt pk;
+		enum fwd_reason r;
 		uint8_t *data;
+		uint32_t h;
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD],
 						       void *));
-		data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
-		why[i] = (uint8_t)fwd_parse(data, frame_end(pkts[i], data),
-					    rp->mac, &pk[i]);
-		if (why[i] == FWD_FORWARD)
-			ips[k++] = fwd_ntohl(pk[i].daddr);
-	}
-	if (k)
-		rte_lpm_lookup_bulk(lc->lpm, ips, hops, k);
-
-	c->st.rx += n;
-	c->port_rx[rp->slot] += n;
-	for (i = 0, k = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		enum fwd_reason r = why[i];
-
-		if (r == FWD_FORWARD) {
-			uint32_t h = hops[k++];
-			const struct fwd_nexthop *nh =
-				(h & RTE_LPM_LOOKUP_SUCCESS) ?
-					&lc->nh[h & 0x00ffffff] : NULL;
-
-			r = fwd_decide(&pk[i], nh);
+		data = rte_pktmbuf_mtod(m, uint8_t *);
+		r = fwd_parse(data, frame_end(m, data), rp->mac, &pk);
+		if (likely(r == FWD_FORWARD)) {
+			if (rte_lpm_lookup(lc->lpm, fwd_ntohl(pk.daddr), &h) == 0)
+				nh = &lc->nh[h];
+			r = fwd_decide(&pk, nh);
 			if (likely(r == FWD_FORWARD)) {
-				fwd_rewrite(&pk[i], nh);
-				c->st.reason[FWD_FORWARD]++;
+				fwd_rewrite(&pk, nh);
+				nf++;
 				tx_one(lc, nh->port, m);
 				continue;
 			}
@@ -102,6 +88,9 @@ static void fwd_burst(struct dpdk_lcore *lc, const struct dpdk_rxport *rp,
 		else
 			drop[nd++] = m;
 	}
+	c->st.rx += n;
+	c->st.reason[FWD_FORWARD] += nf;
+	c->port_rx[rp->slot] += n;
 	if (nd)
 		rte_pktmbuf_free_bulk(drop, nd);
 }

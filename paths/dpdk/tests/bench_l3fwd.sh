@@ -5,8 +5,8 @@
 #
 #   bench_l3fwd.sh FWD_DPDK FWD_GEN FWD_SINK FWD_PROFILE L3FWD_DIR [SECONDS 3] [ROUNDS 2]
 #
-# l3fwd is built from /usr/share/dpdk/examples/l3fwd (package dpdk-doc) with
-# its own Makefile into L3FWD_DIR (a build directory, never committed).
+# l3fwd is built by build_l3fwd.sh from /usr/share/dpdk/examples/l3fwd
+# (package dpdk-doc) into L3FWD_DIR (a build directory, never committed).
 # Topology, namespaces fld-lg$$ / fld-ld$$ / fld-ls$$ (always deleted):
 #   [gen g0] ==veth== [d0 | forwarder | d1] ==veth== [s0 sink]
 # Placement split-napi0: fwd-gen (xdp engine) pinned to core 0; d0's veth
@@ -26,22 +26,9 @@ for t in "$gen" "$sink" "$prof"; do
 done
 [ "$(id -u)" = 0 ] || skip "needs root"
 [ "$(nproc)" -ge 2 ] || skip "needs 2 cores for split-napi0"
-[ -d /usr/share/dpdk/examples/l3fwd ] || skip "no l3fwd sources (apt-get install dpdk-doc)"
 
-# One change to l3fwd: it hard-codes RTE_ETH_RX_OFFLOAD_CHECKSUM, which
-# virtual PMDs do not offer (dev_info.rx_offload_capa = 0: configure fails);
-# the request is removed in the copy (it then checks RFC 1812 in software,
-# minus the header checksum, as it does with the offload).
-if [ ! -e "$l3dir/fwdlab-patched" ] || [ ! -x "$l3dir/l3fwd/build/l3fwd" ]; then
-	echo "bench_l3fwd: building l3fwd in $l3dir (~1 min)"
-	rm -rf "$l3dir/l3fwd" "$l3dir/common"
-	mkdir -p "$l3dir" && cp -a /usr/share/dpdk/examples/l3fwd /usr/share/dpdk/examples/common "$l3dir"/ &&
-		sed -i 's|\.offloads = RTE_ETH_RX_OFFLOAD_CHECKSUM,|.offloads = 0, /* fwdlab: no RX offload on virtual PMDs */|' \
-			"$l3dir/l3fwd/main.c" &&
-		grep -q "fwdlab: no RX offload" "$l3dir/l3fwd/main.c" &&
-		make -C "$l3dir/l3fwd" >"$l3dir/make.log" 2>&1 && touch "$l3dir/fwdlab-patched" ||
-		{ tail -5 "$l3dir/make.log" 2>/dev/null; echo "bench_l3fwd: l3fwd build failed"; exit 1; }
-fi
+"$here/build_l3fwd.sh" "$l3dir"
+case $? in 0) ;; 77) skip "no l3fwd sources (apt-get install dpdk-doc)" ;; *) exit 1 ;; esac
 l3fwd=$l3dir/l3fwd/build/l3fwd
 
 G=fld-lg$$ D=fld-ld$$ S=fld-ls$$
