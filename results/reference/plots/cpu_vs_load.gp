@@ -21,8 +21,12 @@ plot 'data/cpu_vs_load-ceiling-split.dat' using 1:2 with linespoints lw 2 pt 7 l
      'data/cpu_vs_load-socket-naive-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 5 title 'socket-naive, split-napi0 own tasks', \
      'data/cpu_vs_load-xdp-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 6 title 'xdp, split core', \
      'data/cpu_vs_load-xdp-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 6 title 'xdp, split own tasks', \
-     'data/cpu_vs_load-xdp-fib-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 7 title 'xdp-fib, split core', \
-     'data/cpu_vs_load-xdp-fib-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 7 title 'xdp-fib, split own tasks'
+     'data/cpu_vs_load-xdp-dir-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 7 title 'xdp-dir, split core', \
+     'data/cpu_vs_load-xdp-dir-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 7 title 'xdp-dir, split own tasks', \
+     'data/cpu_vs_load-xdp-fib-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 8 title 'xdp-fib, split core', \
+     'data/cpu_vs_load-xdp-fib-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 8 title 'xdp-fib, split own tasks', \
+     'data/cpu_vs_load-xdp-probe-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 9 title 'xdp-probe, split core', \
+     'data/cpu_vs_load-xdp-probe-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 9 title 'xdp-probe, split own tasks'
 unset output
 set terminal svg size 1000,620 dynamic enhanced font "Sans,11" background "white"
 set output 'cpu_vs_load.svg'
@@ -46,6 +50,10 @@ plot 'data/cpu_vs_load-ceiling-split.dat' using 1:2 with linespoints lw 2 pt 7 l
      'data/cpu_vs_load-socket-naive-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 5 title 'socket-naive, split-napi0 own tasks', \
      'data/cpu_vs_load-xdp-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 6 title 'xdp, split core', \
      'data/cpu_vs_load-xdp-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 6 title 'xdp, split own tasks', \
-     'data/cpu_vs_load-xdp-fib-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 7 title 'xdp-fib, split core', \
-     'data/cpu_vs_load-xdp-fib-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 7 title 'xdp-fib, split own tasks'
+     'data/cpu_vs_load-xdp-dir-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 7 title 'xdp-dir, split core', \
+     'data/cpu_vs_load-xdp-dir-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 7 title 'xdp-dir, split own tasks', \
+     'data/cpu_vs_load-xdp-fib-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 8 title 'xdp-fib, split core', \
+     'data/cpu_vs_load-xdp-fib-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 8 title 'xdp-fib, split own tasks', \
+     'data/cpu_vs_load-xdp-probe-split.dat' using 1:2 with linespoints lw 2 pt 7 lc 9 title 'xdp-probe, split core', \
+     'data/cpu_vs_load-xdp-probe-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 9 title 'xdp-probe, split own tasks'
 unset output

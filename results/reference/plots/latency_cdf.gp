@@ -18,7 +18,9 @@ plot 'data/latency_cdf-ceiling-inline.dat' using 1:2 with steps lw 2 lc 1 title 
      'data/latency_cdf-socket-split-napi0.dat' using 1:2 with steps lw 2 lc 5 title 'socket, split-napi0', \
      'data/latency_cdf-socket-naive-split-napi0.dat' using 1:2 with steps lw 2 lc 6 title 'socket-naive, split-napi0', \
      'data/latency_cdf-xdp-inline.dat' using 1:2 with steps lw 2 lc 7 title 'xdp, inline', \
-     'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc 8 title 'xdp-fib, inline'
+     'data/latency_cdf-xdp-dir-inline.dat' using 1:2 with steps lw 2 lc 8 title 'xdp-dir, inline', \
+     'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc 9 title 'xdp-fib, inline', \
+     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc 10 title 'xdp-probe, inline'
 unset output
 set terminal svg size 1000,620 dynamic enhanced font "Sans,11" background "white"
 set output 'latency_cdf.svg'
@@ -39,5 +41,7 @@ plot 'data/latency_cdf-ceiling-inline.dat' using 1:2 with steps lw 2 lc 1 title 
      'data/latency_cdf-socket-split-napi0.dat' using 1:2 with steps lw 2 lc 5 title 'socket, split-napi0', \
      'data/latency_cdf-socket-naive-split-napi0.dat' using 1:2 with steps lw 2 lc 6 title 'socket-naive, split-napi0', \
      'data/latency_cdf-xdp-inline.dat' using 1:2 with steps lw 2 lc 7 title 'xdp, inline', \
-     'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc 8 title 'xdp-fib, inline'
+     'data/latency_cdf-xdp-dir-inline.dat' using 1:2 with steps lw 2 lc 8 title 'xdp-dir, inline', \
+     'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc 9 title 'xdp-fib, inline', \
+     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc 10 title 'xdp-probe, inline'
 unset output

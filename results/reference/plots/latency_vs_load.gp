@@ -24,8 +24,12 @@ plot 'data/latency_vs_load-ceiling-inline.dat' using 1:2 with linespoints lw 2 p
      'data/latency_vs_load-socket-naive-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 6 title 'socket-naive, split-napi0 p99', \
      'data/latency_vs_load-xdp-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 7 title 'xdp, inline p50', \
      'data/latency_vs_load-xdp-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 7 title 'xdp, inline p99', \
-     'data/latency_vs_load-xdp-fib-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 8 title 'xdp-fib, inline p50', \
-     'data/latency_vs_load-xdp-fib-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 8 title 'xdp-fib, inline p99'
+     'data/latency_vs_load-xdp-dir-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 8 title 'xdp-dir, inline p50', \
+     'data/latency_vs_load-xdp-dir-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 8 title 'xdp-dir, inline p99', \
+     'data/latency_vs_load-xdp-fib-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 9 title 'xdp-fib, inline p50', \
+     'data/latency_vs_load-xdp-fib-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 9 title 'xdp-fib, inline p99', \
+     'data/latency_vs_load-xdp-probe-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 10 title 'xdp-probe, inline p50', \
+     'data/latency_vs_load-xdp-probe-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 10 title 'xdp-probe, inline p99'
 unset output
 set terminal svg size 1000,620 dynamic enhanced font "Sans,11" background "white"
 set output 'latency_vs_load.svg'
@@ -52,6 +56,10 @@ plot 'data/latency_vs_load-ceiling-inline.dat' using 1:2 with linespoints lw 2 p
      'data/latency_vs_load-socket-naive-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 6 title 'socket-naive, split-napi0 p99', \
      'data/latency_vs_load-xdp-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 7 title 'xdp, inline p50', \
      'data/latency_vs_load-xdp-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 7 title 'xdp, inline p99', \
-     'data/latency_vs_load-xdp-fib-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 8 title 'xdp-fib, inline p50', \
-     'data/latency_vs_load-xdp-fib-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 8 title 'xdp-fib, inline p99'
+     'data/latency_vs_load-xdp-dir-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 8 title 'xdp-dir, inline p50', \
+     'data/latency_vs_load-xdp-dir-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 8 title 'xdp-dir, inline p99', \
+     'data/latency_vs_load-xdp-fib-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 9 title 'xdp-fib, inline p50', \
+     'data/latency_vs_load-xdp-fib-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 9 title 'xdp-fib, inline p99', \
+     'data/latency_vs_load-xdp-probe-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 10 title 'xdp-probe, inline p50', \
+     'data/latency_vs_load-xdp-probe-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 10 title 'xdp-probe, inline p99'
 unset output

@@ -13,7 +13,9 @@ set xtics nomirror
 set xrange [-0.6:*]
 set key outside right top box
 unset key
-set bmargin 5
+set xtics rotate by 30 right
+set bmargin 8
+set lmargin 14
 plot 'data/throughput_vs_size-bars.dat' using 0:2:6:xtic(1) with boxes lc variable notitle, \
      'data/throughput_vs_size-bars.dat' using 0:2:3 with yerrorbars lc black pt 0 notitle
 unset output
@@ -31,7 +33,9 @@ set xtics nomirror
 set xrange [-0.6:*]
 set key outside right top box
 unset key
-set bmargin 5
+set xtics rotate by 30 right
+set bmargin 8
+set lmargin 14
 plot 'data/throughput_vs_size-bars.dat' using 0:2:6:xtic(1) with boxes lc variable notitle, \
      'data/throughput_vs_size-bars.dat' using 0:2:3 with yerrorbars lc black pt 0 notitle
 unset output
