@@ -43,6 +43,20 @@ def _esc(s):
     return s.replace("_", "\\\\_")
 
 
+# Series colours: gnuplot's default line types repeat after 8, and a run
+# has up to ~16 series (path x placement); 16 distinct colours, then the
+# cycle repeats with the point type telling them apart.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+           "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#f1c40f",
+           "#005f5f", "#aec7e8", "#98df8a", "#ff9896")
+
+
+def _lc(i):
+    """Line colour of series i >= 1 (16 distinct ones, then they repeat)."""
+    n = len(PALETTE)
+    return f"lc rgb '{PALETTE[(i - 1) % n]}'"
+
+
 class Plot:
     def __init__(self, pdir, name, title):
         self.pdir, self.name, self.title = pdir, name, title
@@ -97,7 +111,7 @@ def throughput_vs_size(rows, pdir, run):
             pts.append((s, m / 1e6, (ci or 0) / 1e6))
         idx += 1
         f = p.data(f"max-{k[0]}-{k[1]}", pts)
-        p.plots.append(f"'{f}' using 1:2:3 with yerrorlines lw 2 pt 7 lc {idx} "
+        p.plots.append(f"'{f}' using 1:2:3 with yerrorlines lw 2 pt 7 {_lc(idx)} "
                        f"title '{_esc(_label(*k, multi))} max rate'")
     skeys = _ordered({(s["path"], s["placement"]) for s in srch})
     idx = 0
@@ -113,7 +127,7 @@ def throughput_vs_size(rows, pdir, run):
                                         and int(s["frame_size"]) == sz])
             pts.append((sz, m / 1e6, (ci or 0) / 1e6))
         f = p.data(f"rfc-{k[0]}-{k[1]}", pts)
-        p.plots.append(f"'{f}' using 1:2:3 with yerrorlines lw 2 dt 2 pt 6 lc {idx} "
+        p.plots.append(f"'{f}' using 1:2:3 with yerrorlines lw 2 dt 2 pt 6 {_lc(idx)} "
                        f"title '{_esc(_label(*k, multi))} RFC 2544 zero loss'")
     if not p.plots:
         _empty(p, "no max-rate or RFC 2544 trials in this run")
@@ -170,9 +184,9 @@ def latency_vs_load(rows, pdir, run):
                              for c in ("tx_pps", "lat_p50_ns", "lat_p99_ns")))
         pts.sort()
         f = p.data(f"{k[0]}-{k[1]}", pts)
-        p.plots.append(f"'{f}' using 1:2 with linespoints lw 2 pt 7 lc {i} "
+        p.plots.append(f"'{f}' using 1:2 with linespoints lw 2 pt 7 {_lc(i)} "
                        f"title '{_esc(_label(*k, multi))} p50'")
-        p.plots.append(f"'{f}' using 1:3 with linespoints lw 2 dt 2 pt 6 lc {i} "
+        p.plots.append(f"'{f}' using 1:3 with linespoints lw 2 dt 2 pt 6 {_lc(i)} "
                        f"title '{_esc(_label(*k, multi))} p99'")
     if not p.plots:
         _empty(p, "no latency trials in this run")
@@ -217,7 +231,7 @@ def latency_cdf(rows, pdir, run, out_dir):
             acc += int(h["count"])
             pts.append((h["hi_ns"], acc / total))
         f = p.data(f"{k[0]}-{k[1]}", pts)
-        p.plots.append(f"'{f}' using 1:2 with steps lw 2 lc {i} "
+        p.plots.append(f"'{f}' using 1:2 with steps lw 2 {_lc(i)} "
                        f"title '{_esc(_label(*k, multi))}'")
     if not p.plots:
         _empty(p, "no latency histograms in this run")
@@ -225,9 +239,9 @@ def latency_cdf(rows, pdir, run, out_dir):
 
 
 def cpu_vs_load(rows, pdir, run):
-    p = Plot(pdir, "cpu_vs_load", "DUT CPU vs offered load (DUT on its own core; "
-             "solid: core busy, dashed: the DUT's own tasks)")
-    p.lines += ['set xlabel "offered load (Mpps, as sent by the generator)"',
+    p = Plot(pdir, "cpu_vs_load", "DUT CPU vs offered load (DUT on its own core)")
+    p.lines += ['set key title "solid: core busy, dashed: the DUT\'s own tasks"',
+                'set xlabel "offered load (Mpps, as sent by the generator)"',
                 'set ylabel "DUT core busy (%)"', "set yrange [0:105]", "set xrange [0:*]"]
     cpu = [r for r in rows if r["method"] == "cpu" and num(r["dut_cpu_busy"]) is not None]
     keys = _ordered({_series_key(r) for r in cpu})
@@ -242,9 +256,9 @@ def cpu_vs_load(rows, pdir, run):
             pts.append((tx / 1e6, busy * 100, "?" if own is None else own * 100))
         pts.sort()
         f = p.data(f"{k[0]}-{k[1]}", pts)
-        p.plots.append(f"'{f}' using 1:2 with linespoints lw 2 pt 7 lc {i} "
+        p.plots.append(f"'{f}' using 1:2 with linespoints lw 2 pt 7 {_lc(i)} "
                        f"title '{_esc(_label(*k, multi))} core'")
-        p.plots.append(f"'{f}' using 1:3 with linespoints lw 2 dt 2 pt 6 lc {i} "
+        p.plots.append(f"'{f}' using 1:3 with linespoints lw 2 dt 2 pt 6 {_lc(i)} "
                        f"title '{_esc(_label(*k, multi))} own tasks'")
     if not p.plots:
         _empty(p, "no CPU trials in this run (method cpu, split placement)")

@@ -11,16 +11,16 @@ set logscale x 10
 set format x '10^{%T}'
 set yrange [0:1.02]
 set key bottom right inside
-plot 'data/latency_cdf-ceiling-inline.dat' using 1:2 with steps lw 2 lc 1 title 'ceiling (no forwarder), inline', \
-     'data/latency_cdf-ceiling-split-napi0.dat' using 1:2 with steps lw 2 lc 2 title 'ceiling (no forwarder), split-napi0', \
-     'data/latency_cdf-dpdk-split-napi0.dat' using 1:2 with steps lw 2 lc 3 title 'dpdk, split-napi0', \
-     'data/latency_cdf-linux-inline.dat' using 1:2 with steps lw 2 lc 4 title 'linux, inline', \
-     'data/latency_cdf-socket-split-napi0.dat' using 1:2 with steps lw 2 lc 5 title 'socket, split-napi0', \
-     'data/latency_cdf-socket-naive-split-napi0.dat' using 1:2 with steps lw 2 lc 6 title 'socket-naive, split-napi0', \
-     'data/latency_cdf-xdp-inline.dat' using 1:2 with steps lw 2 lc 7 title 'xdp, inline', \
-     'data/latency_cdf-xdp-dir-inline.dat' using 1:2 with steps lw 2 lc 8 title 'xdp-dir, inline', \
-     'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc 9 title 'xdp-fib, inline', \
-     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc 10 title 'xdp-probe, inline'
+plot 'data/latency_cdf-ceiling-inline.dat' using 1:2 with steps lw 2 lc rgb '#1f77b4' title 'ceiling (no forwarder), inline', \
+     'data/latency_cdf-ceiling-split-napi0.dat' using 1:2 with steps lw 2 lc rgb '#ff7f0e' title 'ceiling (no forwarder), split-napi0', \
+     'data/latency_cdf-dpdk-split-napi0.dat' using 1:2 with steps lw 2 lc rgb '#2ca02c' title 'dpdk, split-napi0', \
+     'data/latency_cdf-linux-inline.dat' using 1:2 with steps lw 2 lc rgb '#d62728' title 'linux, inline', \
+     'data/latency_cdf-socket-split-napi0.dat' using 1:2 with steps lw 2 lc rgb '#9467bd' title 'socket, split-napi0', \
+     'data/latency_cdf-socket-naive-split-napi0.dat' using 1:2 with steps lw 2 lc rgb '#8c564b' title 'socket-naive, split-napi0', \
+     'data/latency_cdf-xdp-inline.dat' using 1:2 with steps lw 2 lc rgb '#e377c2' title 'xdp, inline', \
+     'data/latency_cdf-xdp-dir-inline.dat' using 1:2 with steps lw 2 lc rgb '#7f7f7f' title 'xdp-dir, inline', \
+     'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc rgb '#bcbd22' title 'xdp-fib, inline', \
+     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc rgb '#17becf' title 'xdp-probe, inline'
 unset output
 set terminal svg size 1000,620 dynamic enhanced font "Sans,11" background "white"
 set output 'latency_cdf.svg'
@@ -34,14 +34,14 @@ set logscale x 10
 set format x '10^{%T}'
 set yrange [0:1.02]
 set key bottom right inside
-plot 'data/latency_cdf-ceiling-inline.dat' using 1:2 with steps lw 2 lc 1 title 'ceiling (no forwarder), inline', \
-     'data/latency_cdf-ceiling-split-napi0.dat' using 1:2 with steps lw 2 lc 2 title 'ceiling (no forwarder), split-napi0', \
-     'data/latency_cdf-dpdk-split-napi0.dat' using 1:2 with steps lw 2 lc 3 title 'dpdk, split-napi0', \
-     'data/latency_cdf-linux-inline.dat' using 1:2 with steps lw 2 lc 4 title 'linux, inline', \
-     'data/latency_cdf-socket-split-napi0.dat' using 1:2 with steps lw 2 lc 5 title 'socket, split-napi0', \
-     'data/latency_cdf-socket-naive-split-napi0.dat' using 1:2 with steps lw 2 lc 6 title 'socket-naive, split-napi0', \
-     'data/latency_cdf-xdp-inline.dat' using 1:2 with steps lw 2 lc 7 title 'xdp, inline', \
-     'data/latency_cdf-xdp-dir-inline.dat' using 1:2 with steps lw 2 lc 8 title 'xdp-dir, inline', \
-     'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc 9 title 'xdp-fib, inline', \
-     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc 10 title 'xdp-probe, inline'
+plot 'data/latency_cdf-ceiling-inline.dat' using 1:2 with steps lw 2 lc rgb '#1f77b4' title 'ceiling (no forwarder), inline', \
+     'data/latency_cdf-ceiling-split-napi0.dat' using 1:2 with steps lw 2 lc rgb '#ff7f0e' title 'ceiling (no forwarder), split-napi0', \
+     'data/latency_cdf-dpdk-split-napi0.dat' using 1:2 with steps lw 2 lc rgb '#2ca02c' title 'dpdk, split-napi0', \
+     'data/latency_cdf-linux-inline.dat' using 1:2 with steps lw 2 lc rgb '#d62728' title 'linux, inline', \
+     'data/latency_cdf-socket-split-napi0.dat' using 1:2 with steps lw 2 lc rgb '#9467bd' title 'socket, split-napi0', \
+     'data/latency_cdf-socket-naive-split-napi0.dat' using 1:2 with steps lw 2 lc rgb '#8c564b' title 'socket-naive, split-napi0', \
+     'data/latency_cdf-xdp-inline.dat' using 1:2 with steps lw 2 lc rgb '#e377c2' title 'xdp, inline', \
+     'data/latency_cdf-xdp-dir-inline.dat' using 1:2 with steps lw 2 lc rgb '#7f7f7f' title 'xdp-dir, inline', \
+     'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc rgb '#bcbd22' title 'xdp-fib, inline', \
+     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc rgb '#17becf' title 'xdp-probe, inline'
 unset output
