@@ -61,6 +61,7 @@ class Plot:
     def __init__(self, pdir, name, title):
         self.pdir, self.name, self.title = pdir, name, title
         self.lines, self.plots = [], []
+        self.empty = False  # nothing to draw: not rendered, not in the report
 
     def data(self, tag, rows):
         path = os.path.join(self.pdir, "data", f"{self.name}-{tag}.dat")
@@ -84,6 +85,7 @@ class Plot:
 
 
 def _empty(p, msg):
+    p.empty = True
     p.lines += ["unset logscale", "set format x '%g'",f'set label 1 "{msg}" at graph 0.5, graph 0.5 center',
                 "set xrange [0:1]", "set yrange [0:1]", "unset key"]
     p.plots.append("NaN notitle")
@@ -266,7 +268,9 @@ def cpu_vs_load(rows, pdir, run):
 
 
 def make(out_dir):
-    """Write and render every plot; returns the list of image files."""
+    """Write and render every plot that has data (an empty one leaves only
+    its .gp script, and any image of an earlier rendering is removed, so
+    the report does not embed it); returns the list of image files."""
     if shutil.which("gnuplot") is None:
         raise HarnessError("gnuplot not found (apt-get install gnuplot-nox)")
     rows = read_csv(os.path.join(out_dir, "results.csv"))
@@ -284,6 +288,12 @@ def make(out_dir):
     images = []
     for p in plots:
         gp = p.write()
+        if p.empty:
+            for ext in TERMS:
+                img = os.path.join(pdir, f"{p.name}.{ext}")
+                if os.path.exists(img):
+                    os.unlink(img)
+            continue
         r = subprocess.run(["gnuplot", os.path.basename(gp)], cwd=pdir,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:

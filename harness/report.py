@@ -120,7 +120,7 @@ def write(out_dir):
                           if s.get(k) == "1")
         if not flags and s.get("generator_limited") == "1":
             flags = "generator-limited"
-        cpu = (f"{num(s['cpu_ns_per_pkt']):.0f} ({s['cpu_method']})"
+        cpu = (f"{num(s['cpu_ns_per_pkt']):,.0f} ({s['cpu_method']})"
                if num(s.get("cpu_ns_per_pkt")) is not None else "–")
         L.append(f"| {s['path']} | {s['placement']} | {s['frame_size']} | "
                  f"{_mpps(s['maxrate_pps'], s['maxrate_ci_pps'])} | "

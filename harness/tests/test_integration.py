@@ -176,13 +176,19 @@ def main():
         for k in ("environment", "topology", "placements", "suite", "ceiling"):
             if not run.get(k):
                 fail(f"run.json: empty {k}")
-        for name in ("throughput_vs_size", "latency_vs_load", "latency_cdf", "cpu_vs_load"):
+        for name in ("throughput_vs_size", "latency_vs_load", "latency_cdf"):
             for ext in ("png", "svg"):
                 p = os.path.join(OUT, "plots", f"{name}.{ext}")
                 if not os.path.exists(p) or os.path.getsize(p) == 0:
                     fail(f"missing or empty {p}")
+        # the quick suite has no cpu method: no CPU plot, and none embedded
+        if os.path.exists(os.path.join(OUT, "plots", "cpu_vs_load.png")):
+            fail("cpu_vs_load.png drawn for a run without CPU trials")
         if not os.path.getsize(os.path.join(OUT, "report.md")):
             fail("empty report.md")
+        with open(os.path.join(OUT, "report.md")) as f:
+            if "cpu_vs_load.png" in f.read():
+                fail("report.md embeds a CPU plot the run has no data for")
         with open(os.path.join(OUT, "summary.csv"), newline="") as f:
             if {r["path"] for r in csv.DictReader(f)} != {"linux", "ceiling"}:
                 fail("summary.csv does not cover linux and ceiling")

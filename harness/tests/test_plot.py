@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Unit test of plot generation: gnuplot turns a synthetic results
-directory into non-empty PNG and SVG files, and report.md links them."""
+directory into non-empty PNG and SVG files, and report.md links them; a
+results directory without trials gets no images and no links."""
 import os
 import shutil
 import sys
@@ -48,8 +49,13 @@ class TestPlot(unittest.TestCase):
             with open(os.path.join(d, "results.csv"), "w") as f:
                 f.write(header)
             images = plot.make(d)
-            for img in images:
-                self.assertGreater(os.path.getsize(img), 0)
+            # nothing to draw: no image, and the report embeds none
+            self.assertEqual(images, [])
+            for name, _ in report.PLOTS:
+                self.assertFalse(os.path.exists(os.path.join(d, "plots", f"{name}.png")))
+                self.assertTrue(os.path.exists(os.path.join(d, "plots", f"{name}.gp")))
+            md = open(report.write(d)).read()
+            self.assertNotIn(".png", md)
 
 
 if __name__ == "__main__":

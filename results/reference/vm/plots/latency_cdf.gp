@@ -11,8 +11,8 @@ set logscale x 10
 set format x '10^{%T}'
 set yrange [0:1.02]
 set key bottom right inside
-plot 'data/latency_cdf-kmod-inline.dat' using 1:2 with steps lw 2 lc 1 title 'kmod', \
-     'data/latency_cdf-linux-inline.dat' using 1:2 with steps lw 2 lc 2 title 'linux'
+plot 'data/latency_cdf-kmod-inline.dat' using 1:2 with steps lw 2 lc rgb '#1f77b4' title 'kmod', \
+     'data/latency_cdf-linux-inline.dat' using 1:2 with steps lw 2 lc rgb '#ff7f0e' title 'linux'
 unset output
 set terminal svg size 1000,620 dynamic enhanced font "Sans,11" background "white"
 set output 'latency_cdf.svg'
@@ -26,6 +26,6 @@ set logscale x 10
 set format x '10^{%T}'
 set yrange [0:1.02]
 set key bottom right inside
-plot 'data/latency_cdf-kmod-inline.dat' using 1:2 with steps lw 2 lc 1 title 'kmod', \
-     'data/latency_cdf-linux-inline.dat' using 1:2 with steps lw 2 lc 2 title 'linux'
+plot 'data/latency_cdf-kmod-inline.dat' using 1:2 with steps lw 2 lc rgb '#1f77b4' title 'kmod', \
+     'data/latency_cdf-linux-inline.dat' using 1:2 with steps lw 2 lc rgb '#ff7f0e' title 'linux'
 unset output

@@ -10,10 +10,10 @@ set ylabel "latency (ns)"
 set logscale x 10
 set logscale y 10
 set format x '10^{%T}'
-plot 'data/latency_vs_load-kmod-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 1 title 'kmod p50', \
-     'data/latency_vs_load-kmod-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 1 title 'kmod p99', \
-     'data/latency_vs_load-linux-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 2 title 'linux p50', \
-     'data/latency_vs_load-linux-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 2 title 'linux p99'
+plot 'data/latency_vs_load-kmod-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'kmod p50', \
+     'data/latency_vs_load-kmod-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#1f77b4' title 'kmod p99', \
+     'data/latency_vs_load-linux-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'linux p50', \
+     'data/latency_vs_load-linux-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#ff7f0e' title 'linux p99'
 unset output
 set terminal svg size 1000,620 dynamic enhanced font "Sans,11" background "white"
 set output 'latency_vs_load.svg'
@@ -26,8 +26,8 @@ set ylabel "latency (ns)"
 set logscale x 10
 set logscale y 10
 set format x '10^{%T}'
-plot 'data/latency_vs_load-kmod-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 1 title 'kmod p50', \
-     'data/latency_vs_load-kmod-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 1 title 'kmod p99', \
-     'data/latency_vs_load-linux-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc 2 title 'linux p50', \
-     'data/latency_vs_load-linux-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc 2 title 'linux p99'
+plot 'data/latency_vs_load-kmod-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'kmod p50', \
+     'data/latency_vs_load-kmod-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#1f77b4' title 'kmod p99', \
+     'data/latency_vs_load-linux-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'linux p50', \
+     'data/latency_vs_load-linux-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#ff7f0e' title 'linux p99'
 unset output
