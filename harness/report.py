@@ -55,8 +55,9 @@ def write(out_dir):
           f"{env.get('kernel', '?')}; commit {str(env.get('git_commit'))[:12]}"
           f"{' (dirty)' if env.get('git_dirty') else ''}",
           f"- versions: DPDK {env.get('dpdk')}, libbpf {env.get('libbpf')}, libxdp "
-          f"{env.get('libxdp')}, {env.get('clang')}, {env.get('gcc')}",
-          f"- ceiling: {run.get('ceiling', '?')}"]
+          f"{env.get('libxdp')}, {env.get('clang')}, {env.get('gcc')}"]
+    if any(p.get("name") == "ceiling" for p in run.get("paths") or []):
+        L.append(f"- ceiling: {run.get('ceiling', '?')}")
     bg = run.get("background_busy") or {}
     if bg:
         busy = max(bg.values())
