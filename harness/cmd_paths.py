@@ -19,8 +19,11 @@ def main(args):
     print(f"traffic tools in {env.build_dir}: "
           + (f"MISSING {', '.join(missing)} (run harness/setup): nothing can run"
              if missing else "ok"))
-    for name, p in load_all().items():
+    paths = load_all()
+    w = max(len(n) for n in paths) + 1
+    for name, p in paths.items():
         ok, why = p.available(env)
-        print(f"{name:10} default {p.default_placement or '(as compared path)':22} "
-              f"{'available' if ok else 'unavailable: ' + why}")
+        ref = " (reference, not a forwarder)" if getattr(p, "reference", False) else ""
+        print(f"{name:{w}} default {p.default_placement or '(as compared path)':22} "
+              f"{'available' if ok else 'unavailable: ' + why}{ref}")
     return 0

@@ -25,8 +25,19 @@ TERMS = {
 }
 
 
+# Paths the run marks as benchmark references, not forwarders (run.json
+# paths[].reference; set by make()): labelled "(reference)".
+REFERENCES = set()
+
+
+def _name(path, ceiling="ceiling (no forwarder)"):
+    if path == "ceiling":
+        return ceiling
+    return f"{path} (reference)" if path in REFERENCES else path
+
+
 def _label(path, placement, multi_plc):
-    name = "ceiling (no forwarder)" if path == "ceiling" else path
+    name = _name(path)
     return f"{name}, {placement}" if multi_plc else name
 
 
@@ -149,7 +160,7 @@ def _rate_bars(p, mr, srch, keys, multi):
         m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr if _series_key(r) == k])
         t, tci, tn = methods.mean_ci([x["throughput_pps"] for x in srch
                                       if (x["path"], x["placement"]) == k])
-        name = "ceiling (no fwd)" if k[0] == "ceiling" else k[0]
+        name = _name(k[0], "ceiling (no fwd)")
         label = f"{name}, {k[1]}" if multi else name
         pts.append((f'"{_esc(label)}"', (m or 0) / 1e6, (ci or 0) / 1e6,
                     "?" if t is None else t / 1e6, (tci or 0) / 1e6, i + 1))
@@ -281,6 +292,8 @@ def make(out_dir):
             run = json.load(f)
     except (OSError, ValueError):
         run = {}
+    REFERENCES.clear()
+    REFERENCES.update(p["name"] for p in run.get("paths") or [] if p.get("reference"))
     pdir = os.path.join(out_dir, "plots")
     os.makedirs(os.path.join(pdir, "data"), exist_ok=True)
     plots = [throughput_vs_size(rows, pdir, run), latency_vs_load(rows, pdir, run),

@@ -70,6 +70,17 @@ def write(out_dir):
         L.append(f"- CPU probe: loop {pr.get('loop_ns')} ns/iteration per core, "
                  f"core 0 ↔ 1 round trip {pr.get('pingpong_ns')} ns")
     L.append("")
+    paths = run.get("paths") or []
+    refs = {p.get("name") for p in paths if p.get("reference")}
+
+    def pname(name):
+        return f"{name} (reference)" if name in refs else name
+    if paths:
+        L += ["## Paths", ""]
+        for p in paths:
+            ref = " **(reference)**" if p.get("reference") else ""
+            L.append(f"- `{p.get('name')}`{ref}: {p.get('description', '')}")
+        L.append("")
     L += ["## Placement", "",
           "| path | placement | generator core | sink core | app core | DUT core | threaded NAPI (iface: core) | RPS |",
           "|---|---|---|---|---|---|---|---|"]
@@ -123,7 +134,7 @@ def write(out_dir):
             flags = "generator-limited"
         cpu = (f"{num(s['cpu_ns_per_pkt']):,.0f} ({s['cpu_method']})"
                if num(s.get("cpu_ns_per_pkt")) is not None else "–")
-        L.append(f"| {s['path']} | {s['placement']} | {s['frame_size']} | "
+        L.append(f"| {pname(s['path'])} | {s['placement']} | {s['frame_size']} | "
                  f"{_mpps(s['maxrate_pps'], s['maxrate_ci_pps'])} | "
                  f"{_mpps(s['throughput_pps'], s['throughput_ci_pps'])} | {cpu} | "
                  f"{_ns(s.get('cpu_own_ns_per_pkt'))} | {flags} |")
@@ -147,7 +158,7 @@ def write(out_dir):
             def mean(col):
                 return methods.mean_ci([r[col] for r in rs])[0]
             flag = "gen-limited" if any(r["generator_limited"] == "1" for r in rs) else ""
-            L.append(f"| {k[0]} | {k[1]} | {k[2]} | {(mean('tx_pps') or 0):,.0f} | "
+            L.append(f"| {pname(k[0])} | {k[1]} | {k[2]} | {(mean('tx_pps') or 0):,.0f} | "
                      f"{_ns(mean('lat_p50_ns'))} | {_ns(mean('lat_p90_ns'))} | "
                      f"{_ns(mean('lat_p99_ns'))} | {_ns(mean('lat_p999_ns'))} | "
                      f"{_ns(max((num(r['lat_max_ns']) or 0) for r in rs))} | "

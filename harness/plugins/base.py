@@ -50,6 +50,7 @@ class Path:
     name = "?"
     description = ""
     order = 50
+    reference = False  # a benchmark reference, not a forwarder (xdp-probe)
     default_placement = "inline"
     placements = ("inline", "split", "split-napi0")
     # Interfaces (suffixes, topology.IFACES) the trial uses.
@@ -95,6 +96,7 @@ class Path:
 
     def describe(self):
         return {"name": self.name, "description": self.description,
+                "reference": self.reference,
                 "default_placement": self.default_placement,
                 "gen_if": self.gen_if, "ingress": self.ingress,
                 "sink_if": self.sink_if, "has_dut": self.has_dut}

@@ -71,7 +71,8 @@ static void usage(FILE *f)
 		"single-buffer program at its MTU.\n"
 		"--probe: attach the benchmark reference instead of the forwarder: LPM\n"
 		"lookup, rewrite and redirect only, no RFC 1812 checks, no counters.\n"
-		"It is not a conforming router; benchmarks only.\n",
+		"It is not a conforming router; benchmarks only.\n"
+		"--verbose: libbpf's debug log (~130 lines) and the buffer mode chosen.\n",
 		FWD_XDP_SINGLE_BUFFER_MTU);
 }
 
@@ -96,7 +97,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	o->fib_install = 1;
 	o->multi_buffer = MB_AUTO;
-	while ((c = getopt_long(argc, argv, "r:m:l:s:jR:vhB:P", lo, NULL)) != -1) {
+	opterr = 0; /* one line of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, ":r:m:l:s:jR:vhB:P", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->routes = optarg; break;
 		case 'R': o->ready_file = optarg; break;
@@ -142,7 +144,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			break;
 		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
+		case ':':
+			fprintf(stderr, "fwd-xdp: %s needs a value (see fwd-xdp --help)\n",
+				argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "fwd-xdp: unknown option '%s' (see fwd-xdp --help)\n",
+				argv[optind - 1]);
+			return -1;
 		}
 	}
 	if (!o->routes || optind != argc) {
@@ -218,6 +227,8 @@ static int attach(const struct opts *o, int prog_fd, const char *name,
 		return -1; /* the caller retries multi-buffer */
 	if (errno == EOPNOTSUPP && !o->generic)
 		fprintf(stderr, "fwd-xdp: %s: the driver has no native XDP support; use --mode generic\n", name);
+	else if (errno == ERANGE && !o->generic && o->multi_buffer == MB_OFF)
+		fprintf(stderr, "fwd-xdp: %s: the driver refuses single-buffer XDP at this MTU (ERANGE; veth: the peer's MTU); use --multi-buffer auto or on, lower the MTU, or --mode generic\n", name);
 	else if (errno == ERANGE && !o->generic)
 		fprintf(stderr, "fwd-xdp: %s: the driver refuses native XDP at this MTU (ERANGE; veth: the peer's MTU); lower the MTU or use --mode generic\n", name);
 	else if (errno == EBUSY || errno == EEXIST)

@@ -221,7 +221,7 @@ if wait_file "$TMP/r3" $mb; then
 else
 	fail "multi-buffer auto: did not start: $(grep fwd-xdp: "$TMP/mb.err")"
 fi
-expect_err "multi-buffer off, jumbo peer" 6 "refuses native XDP at this MTU" \
+expect_err "multi-buffer off, jumbo peer" 6 "refuses single-buffer XDP at this MTU.*--multi-buffer auto" \
 	ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --multi-buffer off
 set_jumbo_mtu
 

@@ -26,8 +26,8 @@ plot 'data/cpu_vs_load-ceiling-split.dat' using 1:2 with linespoints lw 2 pt 7 l
      'data/cpu_vs_load-xdp-dir-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#e377c2' title 'xdp-dir, split own tasks', \
      'data/cpu_vs_load-xdp-fib-split.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#7f7f7f' title 'xdp-fib, split core', \
      'data/cpu_vs_load-xdp-fib-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#7f7f7f' title 'xdp-fib, split own tasks', \
-     'data/cpu_vs_load-xdp-probe-split.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#bcbd22' title 'xdp-probe, split core', \
-     'data/cpu_vs_load-xdp-probe-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#bcbd22' title 'xdp-probe, split own tasks'
+     'data/cpu_vs_load-xdp-probe-split.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#bcbd22' title 'xdp-probe (reference), split core', \
+     'data/cpu_vs_load-xdp-probe-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#bcbd22' title 'xdp-probe (reference), split own tasks'
 unset output
 set terminal svg size 1000,620 dynamic enhanced font "Sans,11" background "white"
 set output 'cpu_vs_load.svg'
@@ -56,6 +56,6 @@ plot 'data/cpu_vs_load-ceiling-split.dat' using 1:2 with linespoints lw 2 pt 7 l
      'data/cpu_vs_load-xdp-dir-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#e377c2' title 'xdp-dir, split own tasks', \
      'data/cpu_vs_load-xdp-fib-split.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#7f7f7f' title 'xdp-fib, split core', \
      'data/cpu_vs_load-xdp-fib-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#7f7f7f' title 'xdp-fib, split own tasks', \
-     'data/cpu_vs_load-xdp-probe-split.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#bcbd22' title 'xdp-probe, split core', \
-     'data/cpu_vs_load-xdp-probe-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#bcbd22' title 'xdp-probe, split own tasks'
+     'data/cpu_vs_load-xdp-probe-split.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#bcbd22' title 'xdp-probe (reference), split core', \
+     'data/cpu_vs_load-xdp-probe-split.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#bcbd22' title 'xdp-probe (reference), split own tasks'
 unset output

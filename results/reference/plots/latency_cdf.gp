@@ -20,7 +20,7 @@ plot 'data/latency_cdf-ceiling-inline.dat' using 1:2 with steps lw 2 lc rgb '#1f
      'data/latency_cdf-xdp-inline.dat' using 1:2 with steps lw 2 lc rgb '#e377c2' title 'xdp, inline', \
      'data/latency_cdf-xdp-dir-inline.dat' using 1:2 with steps lw 2 lc rgb '#7f7f7f' title 'xdp-dir, inline', \
      'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc rgb '#bcbd22' title 'xdp-fib, inline', \
-     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc rgb '#17becf' title 'xdp-probe, inline'
+     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc rgb '#17becf' title 'xdp-probe (reference), inline'
 unset output
 set terminal svg size 1000,620 dynamic enhanced font "Sans,11" background "white"
 set output 'latency_cdf.svg'
@@ -43,5 +43,5 @@ plot 'data/latency_cdf-ceiling-inline.dat' using 1:2 with steps lw 2 lc rgb '#1f
      'data/latency_cdf-xdp-inline.dat' using 1:2 with steps lw 2 lc rgb '#e377c2' title 'xdp, inline', \
      'data/latency_cdf-xdp-dir-inline.dat' using 1:2 with steps lw 2 lc rgb '#7f7f7f' title 'xdp-dir, inline', \
      'data/latency_cdf-xdp-fib-inline.dat' using 1:2 with steps lw 2 lc rgb '#bcbd22' title 'xdp-fib, inline', \
-     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc rgb '#17becf' title 'xdp-probe, inline'
+     'data/latency_cdf-xdp-probe-inline.dat' using 1:2 with steps lw 2 lc rgb '#17becf' title 'xdp-probe (reference), inline'
 unset output

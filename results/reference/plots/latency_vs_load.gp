@@ -28,8 +28,8 @@ plot 'data/latency_vs_load-ceiling-inline.dat' using 1:2 with linespoints lw 2 p
      'data/latency_vs_load-xdp-dir-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#7f7f7f' title 'xdp-dir, inline p99', \
      'data/latency_vs_load-xdp-fib-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#bcbd22' title 'xdp-fib, inline p50', \
      'data/latency_vs_load-xdp-fib-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#bcbd22' title 'xdp-fib, inline p99', \
-     'data/latency_vs_load-xdp-probe-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'xdp-probe, inline p50', \
-     'data/latency_vs_load-xdp-probe-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#17becf' title 'xdp-probe, inline p99'
+     'data/latency_vs_load-xdp-probe-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'xdp-probe (reference), inline p50', \
+     'data/latency_vs_load-xdp-probe-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#17becf' title 'xdp-probe (reference), inline p99'
 unset output
 set terminal svg size 1000,620 dynamic enhanced font "Sans,11" background "white"
 set output 'latency_vs_load.svg'
@@ -60,6 +60,6 @@ plot 'data/latency_vs_load-ceiling-inline.dat' using 1:2 with linespoints lw 2 p
      'data/latency_vs_load-xdp-dir-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#7f7f7f' title 'xdp-dir, inline p99', \
      'data/latency_vs_load-xdp-fib-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#bcbd22' title 'xdp-fib, inline p50', \
      'data/latency_vs_load-xdp-fib-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#bcbd22' title 'xdp-fib, inline p99', \
-     'data/latency_vs_load-xdp-probe-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'xdp-probe, inline p50', \
-     'data/latency_vs_load-xdp-probe-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#17becf' title 'xdp-probe, inline p99'
+     'data/latency_vs_load-xdp-probe-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'xdp-probe (reference), inline p50', \
+     'data/latency_vs_load-xdp-probe-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#17becf' title 'xdp-probe (reference), inline p99'
 unset output
