@@ -48,6 +48,8 @@ def write(out_dir):
     L += [f"- status: **{run.get('status', '?')}**, {run.get('started', '?')} → "
           f"{run.get('finished', '?')}",
           f"- suite: `{suite.get('name', '?')}` ({suite.get('description', '')}); "
+          f"as run (command-line overrides included): frame sizes "
+          f"{_list(suite.get('frame_sizes'))} B, methods {_list(suite.get('methods'))}, "
           f"trial {suite.get('duration', '?')} s × {suite.get('trials', '?')}, "
           f"generator engine `{suite.get('gen_engine', '?')}`, loss tolerance "
           f"{suite.get('loss_tolerance', 0)}",
@@ -184,6 +186,10 @@ def write(out_dir):
     with open(path, "w") as f:
         f.write("\n".join(L))
     return path
+
+
+def _list(v):
+    return ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
 
 
 def _core(v, none):
