@@ -319,7 +319,9 @@ FWD_INLINE enum fwd_reason fwd_parse_full(void *data, void *data_end,
  * group of checks: an untagged IPv4 frame with IHL 5, a valid header
  * checksum and total length, unicast to @port_mac, from and to addresses
  * outside 0/8, 127/8, 169.254/16 and 224/3 (multicast, reserved,
- * broadcast). Returns 1 exactly when each of these holds; then
+ * broadcast). @port_mac must be a unicast MAC (fwd_routes.c refuses any
+ * other as a port's), so "equal to @port_mac" implies unicast.
+ * Returns 1 exactly when each of these holds; then
  * fwd_parse_full() would return FWD_FORWARD too (each condition is one of
  * its checks passing, or a narrower one), and @p is filled as it would be.
  * 0: not the common case, fwd_parse_full() decides.
