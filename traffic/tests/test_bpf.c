@@ -31,17 +31,7 @@
 #include "tr_payload.h"
 #include "tr_util.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fprintf(stderr, "\n");                            \
-			failures++;                                       \
-		}                                                         \
-	} while (0)
+#include "tr_check.h"
 
 static const struct tr_frame_spec spec = {
 	.dmac = { 2, 0, 0, 0, 0, 2 }, .smac = { 2, 0, 0, 0, 0, 1 },
@@ -290,10 +280,5 @@ int main(void)
 	sink_bpf__destroy(skel);
 	test_sink_counting();
 	test_gen();
-	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+	return tr_check_done();
 }

@@ -14,17 +14,7 @@
 
 #include "tr_histstat.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fprintf(stderr, "\n");                            \
-			failures++;                                       \
-		}                                                         \
-	} while (0)
+#include "tr_check.h"
 
 /* xorshift64*: deterministic, seedable */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -180,10 +170,5 @@ int main(void)
 	test_edges();
 	test_rank();
 	test_percentiles();
-	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+	return tr_check_done();
 }

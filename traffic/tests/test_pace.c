@@ -11,17 +11,7 @@
 
 #include "tr_pace.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fprintf(stderr, "\n");                            \
-			failures++;                                       \
-		}                                                         \
-	} while (0)
+#include "tr_check.h"
 
 static void test_rate(double rate)
 {
@@ -76,10 +66,5 @@ int main(void)
 	CHECK(tr_rate_check(NAN) < 0, "NaN");
 	CHECK(tr_rate_check(INFINITY) < 0, "inf");
 	CHECK(tr_rate_check(0.0001) < 0, "below 1 frame per 1000 s");
-	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+	return tr_check_done();
 }

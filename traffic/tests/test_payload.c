@@ -12,17 +12,7 @@
 #include "tr_frame.h"
 #include "tr_payload.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fprintf(stderr, "\n");                            \
-			failures++;                                       \
-		}                                                         \
-	} while (0)
+#include "tr_check.h"
 
 static const struct tr_frame_spec base = {
 	.dmac = { 2, 0, 0, 0, 0, 2 }, .smac = { 2, 0, 0, 0, 0, 1 },
@@ -156,10 +146,5 @@ int main(void)
 	test_find();
 	test_stamp();
 	test_imix_prefix();
-	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+	return tr_check_done();
 }

@@ -13,17 +13,7 @@
 #include "tr_pace.h"
 #include "tr_run.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fprintf(stderr, "\n");                            \
-			failures++;                                       \
-		}                                                         \
-	} while (0)
+#include "tr_check.h"
 
 struct sim {
 	uint64_t t;               /* ns */
@@ -187,10 +177,5 @@ int main(void)
 		go(&s, &p, &r, &rc);
 		CHECK(rc == -1 && r.sent == 30, "error: rc %d sent %" PRIu64, rc, r.sent);
 	}
-	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+	return tr_check_done();
 }
