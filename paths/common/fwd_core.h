@@ -162,6 +162,22 @@ FWD_INLINE __sum16 fwd_csum_update16(__sum16 check, __u16 old_w, __u16 new_w)
 	return (__sum16)(__u16)~fwd_csum_fold(sum);
 }
 
+/*
+ * One's complement sum of the ten 16-bit words (as stored) of a 20-byte
+ * IPv4 header, as five 32-bit words folded back to 32 bits (RFC 1071
+ * 2(B), parallel summation); the caller checked the 20 bytes are there.
+ */
+FWD_INLINE __u32 fwd_ip_sum5(const fwd_u16_alias *w)
+{
+	__u64 s64 = (__u64)fwd_ld32(w) + fwd_ld32(w + 2) + fwd_ld32(w + 4) +
+		    fwd_ld32(w + 6) + fwd_ld32(w + 8);
+
+	/* < 2^35: two folds leave 32 bits */
+	s64 = (s64 & 0xffffffffu) + (s64 >> 32);
+	s64 = (s64 & 0xffffffffu) + (s64 >> 32);
+	return (__u32)s64;
+}
+
 /* Sum of the 16-bit words (as stored) of an IPv4 header of ihl words. */
 FWD_INLINE __u32 fwd_ip_sum(const fwd_u16_alias *w, __u8 ihl, void *data_end,
 			    int *oob)
@@ -169,20 +185,12 @@ FWD_INLINE __u32 fwd_ip_sum(const fwd_u16_alias *w, __u8 ihl, void *data_end,
 	__u32 sum = 0;
 	int i;
 
-	if (ihl == 5) { /* the common case: five 32-bit words, folded once */
-		__u64 s64;
-
+	if (ihl == 5) { /* the common case */
 		if ((void *)(w + 10) > data_end) {
 			*oob = 1;
 			return 0;
 		}
-		s64 = (__u64)fwd_ld32(w) + fwd_ld32(w + 2) + fwd_ld32(w + 4) +
-		      fwd_ld32(w + 6) + fwd_ld32(w + 8);
-		/* < 2^35: two folds leave 32 bits with the one's complement
-		 * sum of the 16-bit words (RFC 1071 2(B), parallel summation) */
-		s64 = (s64 & 0xffffffffu) + (s64 >> 32);
-		s64 = (s64 & 0xffffffffu) + (s64 >> 32);
-		return (__u32)s64;
+		return fwd_ip_sum5(w);
 	}
 	/* A bounded loop (kernel >= 5.3 verifies it without unrolling). */
 	for (i = 0; i < 30; i++) { /* IHL <= 15: at most 30 words */
@@ -331,21 +339,15 @@ FWD_INLINE int fwd_parse_fast(void *data, void *data_end, __u32 frame_len,
 {
 	struct fwd_eth *eth = data;
 	struct fwd_ipv4 *ip = (struct fwd_ipv4 *)(eth + 1);
-	const fwd_u16_alias *w = (const fwd_u16_alias *)ip;
 	const __u8 *s, *d;
-	__u32 tot_len;
-	__u64 sum;
+	__u32 tot_len, sum;
 
 	if ((void *)(ip + 1) > data_end)
 		return 0;
-	/* RFC 1071 2(B): five 32-bit words, folded to 32 bits */
-	sum = (__u64)fwd_ld32(w) + fwd_ld32(w + 2) + fwd_ld32(w + 4) +
-	      fwd_ld32(w + 6) + fwd_ld32(w + 8);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = fwd_ip_sum5((const fwd_u16_alias *)ip);
 	if (((__u32)(__u16)(eth->type ^ fwd_htons(FWD_ETH_P_IP)) |
 	     (__u32)(ip->ver_ihl ^ 0x45) | fwd_mac_ne(eth->dst, port_mac) |
-	     (__u32)(fwd_csum_fold((__u32)sum) ^ 0xffff)) != 0)
+	     (__u32)(fwd_csum_fold(sum) ^ 0xffff)) != 0)
 		return 0;
 	tot_len = fwd_ntohs(ip->tot_len);
 	if (tot_len < FWD_IP_MIN_HLEN || tot_len > frame_len - FWD_ETH_HLEN)
