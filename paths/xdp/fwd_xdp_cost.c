@@ -75,10 +75,6 @@ int main(int argc, char **argv)
 	};
 	static uint8_t frame[65536], out[65536 + 4096];
 	const char *routes = NULL, *fpath = NULL;
-	static const char *const names[] = {
-		[FWD_XDP_PROG_LPM] = "lpm", [FWD_XDP_PROG_FIB] = "fib",
-		[FWD_XDP_PROG_PROBE] = "probe", [FWD_XDP_PROG_DIR] = "dir",
-	};
 	enum fwd_xdp_prog which = FWD_XDP_PROG_LPM;
 	int c, in_port = -1, json = 0, rounds = 50, i, rc, fib = 0;
 	__u32 repeat = 200, len, *ns;
@@ -151,11 +147,11 @@ int main(int argc, char **argv)
 	qsort(ns, (size_t)rounds, sizeof(*ns), cmp_u32);
 	if (json)
 		printf("{\"lookup\":\"%s\",\"verdict\":\"%s\",\"frame_bytes\":%u,\"repeat\":%u,\"rounds\":%d,\"ns_min\":%u,\"ns_median\":%u}\n",
-		       names[which], fwd_reason_name(res.reason), len, repeat,
+		       fwd_xdp_prog_name(which), fwd_reason_name(res.reason), len, repeat,
 		       rounds, ns[0], ns[rounds / 2]);
 	else
 		printf("%s: last verdict %s, %u-byte frame: %u ns min, %u ns median per frame (%d rounds x %u runs)\n",
-		       names[which], fwd_reason_name(res.reason), len, ns[0],
+		       fwd_xdp_prog_name(which), fwd_reason_name(res.reason), len, ns[0],
 		       ns[rounds / 2], rounds, repeat);
 	fwd_xdp_tr_close(&tr);
 	free(ns);

@@ -199,6 +199,16 @@ int fwd_xdp_table_wants_frags(const struct fwd_table *t)
 	return 0;
 }
 
+const char *fwd_xdp_prog_name(enum fwd_xdp_prog which)
+{
+	static const char *const names[] = {
+		[FWD_XDP_PROG_LPM] = "lpm", [FWD_XDP_PROG_FIB] = "fib",
+		[FWD_XDP_PROG_PROBE] = "probe", [FWD_XDP_PROG_DIR] = "dir",
+	};
+
+	return (size_t)which < sizeof(names) / sizeof(names[0]) ? names[which] : "?";
+}
+
 struct bpf_program *fwd_xdp_select(struct fwd_xdp *skel,
 				   enum fwd_xdp_prog which, int frags)
 {

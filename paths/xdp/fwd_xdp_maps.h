@@ -24,6 +24,9 @@ enum fwd_xdp_prog {
 	FWD_XDP_PROG_DIR,   /* the forwarder, DIR-16-8-8 lookup */
 };
 
+/** fwd_xdp_prog_name() - "lpm", "fib", "probe" or "dir" (the CLI's words). */
+const char *fwd_xdp_prog_name(enum fwd_xdp_prog which);
+
 /*
  * Largest port MTU (bytes of IP datagram) for which every frame is taken
  * to fit one XDP buffer: veth allows single-buffer XDP up to ~3.5 KB on

@@ -162,11 +162,6 @@ static int run_rows(const struct fwd_table *t, enum fwd_xdp_prog which,
 	size_t i;
 	int fails = 0, rc;
 
-	static const char *const names[] = {
-		[FWD_XDP_PROG_LPM] = "lpm", [FWD_XDP_PROG_FIB] = "fib",
-		[FWD_XDP_PROG_DIR] = "dir", [FWD_XDP_PROG_PROBE] = "probe",
-	};
-
 	rc = fwd_xdp_tr_open(&tr, t, 0, which, frags, err, sizeof(err));
 	if (rc) {
 		printf("fwd-xdp-unit: %s%s\n", err, rc == FWD_XDP_TR_SKIP ? ": skipped" : "");
@@ -193,7 +188,7 @@ static int run_rows(const struct fwd_table *t, enum fwd_xdp_prog which,
 		else if (res.out_len != (uint32_t)len || memcmp(in, out, (size_t)len))
 			why = "frame modified although not forwarded";
 		printf("%s %s %s %2zu %-42s expect %-12s%s%s\n", why ? "FAIL" : "ok  ",
-		       names[which], mode, i, r->desc,
+		       fwd_xdp_prog_name(which), mode, i, r->desc,
 		       fwd_reason_name(r->reason), why ? " got: " : "", why ? why : "");
 		fails += why != NULL;
 	}
