@@ -85,8 +85,8 @@ struct fwd_nexthop {
 	__u8 port;
 	__u16 mtu;
 	__u8 dmac[6];
-	__u8 smac[6];
-};
+	__u8 smac[6]; /* right after dmac: fwd_rewrite() copies both at once */
+} __attribute__((aligned(4)));
 
 struct fwd_eth {
 	__u8 dst[6];
@@ -163,19 +163,41 @@ FWD_INLINE __sum16 fwd_csum_update16(__sum16 check, __u16 old_w, __u16 new_w)
 }
 
 /*
- * One's complement sum of the ten 16-bit words (as stored) of a 20-byte
- * IPv4 header, as five 32-bit words folded back to 32 bits (RFC 1071
- * 2(B), parallel summation); the caller checked the 20 bytes are there.
+ * Sum of the ten 16-bit words (as stored) of a 20-byte IPv4 header, taken
+ * as five 32-bit words in 64 bits (RFC 1071 2(B), parallel summation,
+ * carries not yet folded back: < 2^35); the caller checked the 20 bytes
+ * are there.
  */
+FWD_INLINE __u64 fwd_ip_sum5_wide(const fwd_u16_alias *w)
+{
+	return (__u64)fwd_ld32(w) + fwd_ld32(w + 2) + fwd_ld32(w + 4) +
+	       fwd_ld32(w + 6) + fwd_ld32(w + 8);
+}
+
+/* fwd_ip_sum5_wide() folded back to 32 bits (its one's complement sum of
+ * 16-bit words is fwd_csum_fold() of this). */
 FWD_INLINE __u32 fwd_ip_sum5(const fwd_u16_alias *w)
 {
-	__u64 s64 = (__u64)fwd_ld32(w) + fwd_ld32(w + 2) + fwd_ld32(w + 4) +
-		    fwd_ld32(w + 6) + fwd_ld32(w + 8);
+	__u64 s64 = fwd_ip_sum5_wide(w);
 
 	/* < 2^35: two folds leave 32 bits */
 	s64 = (s64 & 0xffffffffu) + (s64 >> 32);
 	s64 = (s64 & 0xffffffffu) + (s64 >> 32);
 	return (__u32)s64;
+}
+
+/*
+ * Nonzero unless @s, a nonzero fwd_ip_sum5_wide(), is a valid header's:
+ * RFC 1071's end-around-carry sum of a nonzero total lies in 1..0xffff and
+ * is congruent to the total modulo 0xffff, so it is 0xffff exactly when
+ * 0xffff divides @s. Tested without a division: 0xffff is odd, so it
+ * divides @s exactly when @s times its inverse modulo 2^64 is at most
+ * (2^64 - 1) / 0xffff (Granlund and Montgomery, PLDI 1994, section 9):
+ * one multiplication and one compare instead of four folds.
+ */
+FWD_INLINE int fwd_ip_sum5_bad(__u64 s)
+{
+	return s * 0xfffefffefffeffffULL > 0x1000100010001ULL;
 }
 
 /* Sum of the 16-bit words (as stored) of an IPv4 header of ihl words. */
@@ -206,24 +228,17 @@ FWD_INLINE __u32 fwd_ip_sum(const fwd_u16_alias *w, __u8 ihl, void *data_end,
 }
 
 /*
- * MACs as three 16-bit words: every MAC the core touches (frame, struct
- * fwd_nexthop, the ports' own) is on a 2-byte boundary, which is all a BPF
- * stack access needs (the verifier checks stack alignment strictly).
+ * MACs as one 32-bit and one 16-bit word. The MACs the core reads from
+ * outside the frame (a port's own, struct fwd_nexthop's) are on a 4-byte
+ * boundary, which is all a BPF stack access needs (the verifier checks
+ * stack alignment strictly; frame and map accesses may be unaligned).
  */
-/* Nonzero when the 6-byte MACs @a and @b differ. */
-FWD_INLINE __u16 fwd_mac_ne(const __u8 *a, const __u8 *b)
+/* Nonzero when the 6-byte MACs @a (any address) and @b (4-byte aligned)
+ * differ. */
+FWD_INLINE __u32 fwd_mac_ne(const __u8 *a, const __u8 *b)
 {
-	return (__u16)((fwd_ld16(a) ^ fwd_ld16(b)) |
-		       (fwd_ld16(a + 2) ^ fwd_ld16(b + 2)) |
-		       (fwd_ld16(a + 4) ^ fwd_ld16(b + 4)));
-}
-
-/* Copy the 6-byte MAC @src to @dst. */
-FWD_INLINE void fwd_mac_copy(__u8 *dst, const __u8 *src)
-{
-	fwd_st16(dst, fwd_ld16(src));
-	fwd_st16(dst + 2, fwd_ld16(src + 2));
-	fwd_st16(dst + 4, fwd_ld16(src + 4));
+	return (fwd_ld32(a) ^ fwd_ld32(b)) |
+	       (__u32)(__u16)(fwd_ld16(a + 4) ^ fwd_ld16(b + 4));
 }
 
 /*
@@ -340,14 +355,14 @@ FWD_INLINE int fwd_parse_fast(void *data, void *data_end, __u32 frame_len,
 	struct fwd_eth *eth = data;
 	struct fwd_ipv4 *ip = (struct fwd_ipv4 *)(eth + 1);
 	const __u8 *s, *d;
-	__u32 tot_len, sum;
+	__u32 tot_len;
 
 	if ((void *)(ip + 1) > data_end)
 		return 0;
-	sum = fwd_ip_sum5((const fwd_u16_alias *)ip);
+	/* ver_ihl 0x45 makes the sum nonzero, as fwd_ip_sum5_bad() needs */
 	if (((__u32)(__u16)(eth->type ^ fwd_htons(FWD_ETH_P_IP)) |
-	     (__u32)(ip->ver_ihl ^ 0x45) | fwd_mac_ne(eth->dst, port_mac) |
-	     (__u32)(fwd_csum_fold(sum) ^ 0xffff)) != 0)
+	     (__u32)(ip->ver_ihl ^ 0x45) | fwd_mac_ne(eth->dst, port_mac)) != 0 ||
+	    fwd_ip_sum5_bad(fwd_ip_sum5_wide((const fwd_u16_alias *)ip)))
 		return 0;
 	tot_len = fwd_ntohs(ip->tot_len);
 	if (tot_len < FWD_IP_MIN_HLEN || tot_len > frame_len - FWD_ETH_HLEN)
@@ -431,7 +446,8 @@ FWD_INLINE enum fwd_reason fwd_decide(const struct fwd_pkt *p,
 FWD_INLINE void fwd_rewrite(struct fwd_pkt *p, const struct fwd_nexthop *nh)
 {
 	struct fwd_ipv4 *ip = p->ip;
-	struct fwd_eth *eth = p->eth;
+	__u8 *l2 = (__u8 *)p->eth;
+	const __u8 *n = (const __u8 *)nh;
 	__u16 old_w = *(fwd_u16_alias *)&ip->ttl; /* TTL, protocol */
 	/* TTL - 1 on the stored word: no borrow, fwd_decide() left TTL >= 2.
 	 * Computing the word (not re-reading it after a byte store) avoids a
@@ -440,8 +456,17 @@ FWD_INLINE void fwd_rewrite(struct fwd_pkt *p, const struct fwd_nexthop *nh)
 
 	*(fwd_u16_alias *)&ip->ttl = new_w;
 	ip->check = fwd_csum_update16(ip->check, old_w, new_w);
-	fwd_mac_copy(eth->dst, nh->dmac);
-	fwd_mac_copy(eth->src, nh->smac);
+	/* dmac + smac (bytes 4-15 of *nh) onto the frame's dst + src (bytes
+	 * 0-11): three 32-bit words */
+	fwd_st32(l2, fwd_ld32(n + 4));
+	fwd_st32(l2 + 4, fwd_ld32(n + 8));
+	fwd_st32(l2 + 8, fwd_ld32(n + 12));
 }
+
+_Static_assert(__builtin_offsetof(struct fwd_nexthop, dmac) == 4 &&
+		       __builtin_offsetof(struct fwd_nexthop, smac) == 10,
+	       "fwd_rewrite() copies dmac and smac as words 1-3");
+_Static_assert(__builtin_offsetof(struct fwd_eth, src) == 6,
+	       "fwd_rewrite() writes dst and src as one 12-byte run");
 
 #endif /* FWD_CORE_H */
