@@ -81,7 +81,9 @@ def write(out_dir):
         L += ["## Paths", ""]
         for p in paths:
             ref = " **(reference)**" if p.get("reference") else ""
-            L.append(f"- `{p.get('name')}`{ref}: {p.get('description', '')}")
+            extra = "; ".join(f"{k}: {p[k]}" for k in ("build", "memory") if p.get(k))
+            L.append(f"- `{p.get('name')}`{ref}: {p.get('description', '')}"
+                     + (f" ({extra})" if extra else ""))
         L.append("")
     L += ["## Placement", "",
           "| path | placement | generator core | sink core | app core | DUT core | threaded NAPI (iface: core) | RPS |",

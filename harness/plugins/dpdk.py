@@ -10,6 +10,8 @@ vdevs: net_af_xdp (default) or net_af_packet (FWDLAB_DPDK_VDEV=net_af_packet).
   given back by unprepare(), and by `fwdlab cleanup` through an undo
   record), then the EAL gets --in-memory; otherwise --no-huge -m 256.
   Which one was used is in describe()["memory"].
+- Build: `fwd-dpdk --version` (DPDK version, static or shared linking) is
+  in describe()["build"].
 - Ports: every "port N name IF" of the route file becomes
   --vdev <vdev>N,iface=IF and --port-map N=<vdev>N. Punts are counted and
   dropped (no exception port: README "Punt").
@@ -51,6 +53,7 @@ class Dpdk(ProcessPath):
         self.vdev = os.environ.get("FWDLAB_DPDK_VDEV", "net_af_xdp")
         self.memory = None
         self.added = 0
+        self.build = None
 
     def available(self, env):
         ok, why = super().available(env)
@@ -62,6 +65,9 @@ class Dpdk(ProcessPath):
 
     def prepare(self, env, plc):
         """Reserve hugepages for this block of trials if the kernel gives them."""
+        if self.build is None:
+            out = run([env.binary(self.binary), "--version"], check=False).strip()
+            self.build = out.split(": ", 1)[-1] if out.startswith("fwd-dpdk") else "unknown"
         self.added = 0
         try:
             before = _read_nr()
@@ -132,7 +138,7 @@ class Dpdk(ProcessPath):
 
     def describe(self):
         d = super().describe()
-        d.update({"vdev": self.vdev, "memory": self.memory})
+        d.update({"vdev": self.vdev, "memory": self.memory, "build": self.build})
         return d
 
 

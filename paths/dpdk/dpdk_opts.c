@@ -14,6 +14,7 @@ void dpdk_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: fwd-dpdk [EAL args] -- --routes FILE [options]\n"
+		"       fwd-dpdk --version    DPDK version and linking (static/shared)\n"
 		"EAL args: e.g. -l 1 --no-pci --file-prefix NAME (--no-huge -m 256 | --in-memory)\n"
 		"          --vdev net_af_xdp0,iface=IF | net_af_packet0,iface=IF | net_pcap0,rx_pcap=..,tx_pcap=..\n"
 		"Route file port N uses DPDK port id N unless --port-map says otherwise.\n"

@@ -19,6 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef FWD_DPDK_LINK
+#define FWD_DPDK_LINK "shared" /* meson sets it (-Ddpdk_link) */
+#endif
+
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -27,6 +31,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_version.h>
 
 #include "dpdk_env.h"
 #include "dpdk_fwd.h"
@@ -378,6 +383,12 @@ int main(int argc, char **argv)
 	if (split < 0) {
 		if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			dpdk_usage(stdout);
+			return 0;
+		}
+		if (argc == 2 && !strcmp(argv[1], "--version")) {
+			/* the harness records this line with its results */
+			printf("fwd-dpdk (fwdlab): %s, linked %s\n", rte_version(),
+			       FWD_DPDK_LINK);
 			return 0;
 		}
 		fprintf(stderr, "fwd-dpdk: missing '--' between the EAL args and --routes (see --help)\n");

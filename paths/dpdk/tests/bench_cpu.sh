@@ -10,10 +10,12 @@
 # every application forwards them to net_null1 (no-rx=1) with one
 # forwarding lcore on CORE, no hugepages. Per round, in turn:
 #   fwd-dpdk          the forwarder (bench_routes.conf)
-#   l3fwd             DPDK's l3fwd example, LPM mode, the same route
+#   l3fwd-shared      DPDK's l3fwd example, LPM mode, the same route
 #                     (--rule_ipv4), --parse-ptype (net_pcap sets no packet
 #                     types); built from dpdk-doc into L3FWD_DIR (skipped
-#                     without it)
+#                     without it), linked as its Makefile does by default
+#   l3fwd-static      the same, linked like a static fwd-dpdk
+#                     (static_ldflags.sh; skipped without the archives)
 #   testpmd-macswap   dpdk-testpmd swapping MACs: touches every frame, no
 #                     lookup, no checks (skipped without dpdk-testpmd)
 #   testpmd-io        dpdk-testpmd io mode: frames passed on untouched, the
@@ -48,7 +50,11 @@ vdevs=(--vdev "net_pcap0,rx_pcap=$work/flows.pcap,infinite_rx=1" --vdev net_null
 apps=(fwd-dpdk)
 l3fwd=
 if [ -n "$l3dir" ]; then
-	"$here/build_l3fwd.sh" "$l3dir" && l3fwd=$l3dir/l3fwd/build/l3fwd && apps+=(l3fwd)
+	if "$here/build_l3fwd.sh" "$l3dir"; then
+		l3fwd=$l3dir/l3fwd/build
+		apps+=(l3fwd-shared)
+		[ -x "$l3fwd/l3fwd-static" ] && apps+=(l3fwd-static)
+	fi
 fi
 [ -z "$l3fwd" ] && echo "bench_cpu: no l3fwd (give L3FWD_DIR, apt-get install dpdk-doc): skipped"
 if command -v dpdk-testpmd >/dev/null; then
@@ -65,8 +71,8 @@ trial() {
 		"$fwd" -l "$core" --no-pci --no-huge -m 256 --file-prefix "$fp" "${vdevs[@]}" -- \
 			--routes "$here/bench_routes.conf" --port-map 0=net_pcap0 \
 			--port-map 1=net_null1 --stats-interval 1 >"$log" 2>&1 & app=$! ;;
-	l3fwd)
-		"$l3fwd" -l "$core" --no-pci --no-huge -m 1024 --file-prefix "$fp" "${vdevs[@]}" -- \
+	l3fwd-*)
+		"$l3fwd/$name" -l "$core" --no-pci --no-huge -m 1024 --file-prefix "$fp" "${vdevs[@]}" -- \
 			-p 0x3 -P --lookup=lpm --parse-ptype --config="(0,0,$core)" \
 			--rule_ipv4="$work/v4.cfg" --rule_ipv6="$work/v6.cfg" \
 			--eth-dest=1,02:00:00:00:01:20 >"$log" 2>&1 & app=$! ;;
@@ -88,6 +94,7 @@ trial() {
 }
 
 echo "bench_cpu: 64 B, net_pcap infinite_rx -> net_null, 1 forwarding lcore on CPU $core, ${secs} s x $rounds rounds"
+echo "bench_cpu: $("$fwd" --version)"
 : >"$work/results"
 for r in $(seq "$rounds"); do
 	for a in "${apps[@]}"; do
@@ -102,6 +109,6 @@ awk '{ v[$1] = v[$1] " " $2 }
 		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
 	END { f = med(v["fwd-dpdk"])
 	      printf "bench_cpu: median fwd-dpdk %.2f Mpps (%.1f ns/frame)", f, (f > 0 ? 1000 / f : 0)
-	      n = split("l3fwd testpmd-macswap testpmd-io", o, " ")
+	      n = split("l3fwd-shared l3fwd-static testpmd-macswap testpmd-io", o, " ")
 	      for (i = 1; i <= n; i++) if (o[i] in v) { m = med(v[o[i]]); printf "; %s %.2f (fwd-dpdk/%s %.2f)", o[i], m, o[i], (m > 0 ? f / m : 0) }
 	      printf "\n" }' "$work/results"

@@ -6,7 +6,8 @@
 #   bench_l3fwd.sh FWD_DPDK FWD_GEN FWD_SINK FWD_PROFILE L3FWD_DIR [SECONDS 3] [ROUNDS 2]
 #
 # l3fwd is built by build_l3fwd.sh from /usr/share/dpdk/examples/l3fwd
-# (package dpdk-doc) into L3FWD_DIR (a build directory, never committed).
+# (package dpdk-doc) into L3FWD_DIR (a build directory, never committed);
+# the run uses the one linked like fwd-dpdk (static or shared).
 # Topology, namespaces fld-lg$$ / fld-ld$$ / fld-ls$$ (always deleted):
 #   [gen g0] ==veth== [d0 | forwarder | d1] ==veth== [s0 sink]
 # Placement split-napi0: fwd-gen (xdp engine) pinned to core 0; d0's veth
@@ -29,7 +30,11 @@ done
 
 "$here/build_l3fwd.sh" "$l3dir"
 case $? in 0) ;; 77) skip "no l3fwd sources (apt-get install dpdk-doc)" ;; *) exit 1 ;; esac
-l3fwd=$l3dir/l3fwd/build/l3fwd
+# the l3fwd linked like fwd-dpdk (static or shared: fwd-dpdk --version)
+link=$("$fwd" --version | sed -n 's/.*, linked //p')
+l3fwd=$l3dir/l3fwd/build/l3fwd-${link:-shared}
+[ -x "$l3fwd" ] || l3fwd=$l3dir/l3fwd/build/l3fwd-shared
+echo "bench_l3fwd: fwd-dpdk linked ${link:-?}, l3fwd: ${l3fwd##*/}"
 
 G=fld-lg$$ D=fld-ld$$ S=fld-ls$$
 work=$(mktemp -d /tmp/fld-dpdk-l3.XXXXXX)
