@@ -359,13 +359,8 @@ FWD_INLINE int fwd_parse_fast(void *data, void *data_end, __u32 frame_len,
 
 	if ((void *)(ip + 1) > data_end)
 		return 0;
-	/* ver_ihl 0x45 makes the sum nonzero, as fwd_ip_sum5_bad() needs */
 	if (((__u32)(__u16)(eth->type ^ fwd_htons(FWD_ETH_P_IP)) |
-	     (__u32)(ip->ver_ihl ^ 0x45) | fwd_mac_ne(eth->dst, port_mac)) != 0 ||
-	    fwd_ip_sum5_bad(fwd_ip_sum5_wide((const fwd_u16_alias *)ip)))
-		return 0;
-	tot_len = fwd_ntohs(ip->tot_len);
-	if (tot_len < FWD_IP_MIN_HLEN || tot_len > frame_len - FWD_ETH_HLEN)
+	     (__u32)(ip->ver_ihl ^ 0x45) | fwd_mac_ne(eth->dst, port_mac)) != 0)
 		return 0;
 	/* the addresses' first two octets as bytes: no byte swap, small
 	 * constants (fwd_martian_src/dst() for the ranges) */
@@ -374,6 +369,12 @@ FWD_INLINE int fwd_parse_fast(void *data, void *data_end, __u32 frame_len,
 	if ((__u8)(s[0] - 1) >= 223 || s[0] == 127 ||
 	    (s[0] == 169 && s[1] == 254) || (__u8)(d[0] - 1) >= 223 ||
 	    d[0] == 127 || (d[0] == 169 && d[1] == 254))
+		return 0;
+	tot_len = fwd_ntohs(ip->tot_len);
+	if (tot_len < FWD_IP_MIN_HLEN || tot_len > frame_len - FWD_ETH_HLEN)
+		return 0;
+	/* ver_ihl 0x45 makes the sum nonzero, as fwd_ip_sum5_bad() needs */
+	if (fwd_ip_sum5_bad(fwd_ip_sum5_wide((const fwd_u16_alias *)ip)))
 		return 0;
 	p->eth = eth;
 	p->ip = ip;
