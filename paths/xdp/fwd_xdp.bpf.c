@@ -82,6 +82,10 @@ struct fwd_xdp_port fwd_xdp_ports[FWD_XDP_IFX_SLOTS];
 /* --lookup dir: the DIR-16-8-8 root, written by the loader after load. */
 __u16 fwd_xdp_dir16[FWD_XDP_DIR_ROOT];
 
+/* --lookup dir: the next hops (as fwd_nexthops), written by the loader
+ * after load: a bounded index into .bss, no map lookup. */
+struct fwd_nexthop fwd_xdp_dir_nh[FWD_XDP_MAX_NEXTHOPS];
+
 /*
  * Test hook for the golden runner: when fwd_xdp_record is set before load,
  * the last frame's reason and egress port are left in .bss. The loader
@@ -150,7 +154,8 @@ static __always_inline const struct fwd_nexthop *lpm_lookup(__be32 daddr)
 /*
  * The DIR-16-8-8 lookup (paths/lib/fwd_lpm.h's algorithm, same tables):
  * one .bss load for a route of /16 or shorter, one array-map element more
- * per level below. No helper call: the verifier inlines ARRAY lookups.
+ * per level below, then the next hop from .bss. No helper call: the
+ * verifier inlines ARRAY lookups.
  */
 static __always_inline const struct fwd_nexthop *dir_lookup(__be32 daddr)
 {
@@ -175,7 +180,9 @@ static __always_inline const struct fwd_nexthop *dir_lookup(__be32 daddr)
 	if (!e)
 		return NULL;
 	k = e - 1;
-	return bpf_map_lookup_elem(&fwd_nexthops, &k);
+	if (k >= FWD_XDP_MAX_NEXTHOPS) /* for the verifier; the ids fit */
+		return NULL;
+	return &fwd_xdp_dir_nh[k];
 }
 
 enum lookup_kind { LOOKUP_TRIE, LOOKUP_DIR };

@@ -35,6 +35,7 @@ struct fwd_xdp_dir_node {
 
 /** Route-file limits the maps are sized for (must match fwd_routes.h). */
 #define FWD_XDP_MAX_PORTS 16
+#define FWD_XDP_MAX_NEXTHOPS (1024 + 2 * FWD_XDP_MAX_PORTS + 1)
 
 /**
  * struct fwd_xdp_port - one ingress/egress port as the program sees it.

@@ -14,6 +14,8 @@
 #include "fwd_lpm.h"
 #include "fwd_xdp_maps.h"
 
+_Static_assert(FWD_XDP_MAX_NEXTHOPS == FWD_MAX_NEXTHOPS,
+	       "fwd_xdp.h and fwd_routes.h disagree on the next-hop limit");
 _Static_assert(FWD_XDP_MAX_PORTS == FWD_MAX_PORTS,
 	       "DEVMAP size (fwd_xdp.h) must match the route file's port limit");
 _Static_assert(FWD_MAX_PORTS <= FWD_XDP_IFX_SLOTS,
@@ -80,6 +82,8 @@ static int fill_dir(struct fwd_xdp *skel, const struct fwd_table *t,
 		return rc;
 	}
 	memcpy(skel->bss->fwd_xdp_dir16, l.tbl16, sizeof(skel->bss->fwd_xdp_dir16));
+	memcpy(skel->bss->fwd_xdp_dir_nh, t->nexthops,
+	       (size_t)t->nnexthops * sizeof(*t->nexthops));
 	fd = bpf_map__fd(skel->maps.fwd_dir8a);
 	for (i = 0; i < l.n8a && !rc; i++)
 		if (bpf_map_update_elem(fd, &i, &l.tbl8a[(size_t)i * FWD_LPM_FANOUT], BPF_ANY))
