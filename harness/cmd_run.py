@@ -373,6 +373,9 @@ def main(args):
             run["placements"] = list(rc.placements.values())
             run["errors"] = rc.errors
             run["warnings"] = rc.warnings
+        # again after the run: plug-ins record what they used (dpdk: EAL
+        # memory, build) only when they prepare
+        run["paths"] = [p.describe() for p in paths]
         run["status"] = status
         run["finished"] = results.now_iso()
         results.write_json(run_json, run)

@@ -228,13 +228,13 @@ FWD_INLINE __u32 fwd_ip_sum(const fwd_u16_alias *w, __u8 ihl, void *data_end,
 }
 
 /*
- * MACs as one 32-bit and one 16-bit word. The MACs the core reads from
- * outside the frame (a port's own, struct fwd_nexthop's) are on a 4-byte
- * boundary, which is all a BPF stack access needs (the verifier checks
- * stack alignment strictly; frame and map accesses may be unaligned).
+ * MACs as one 32-bit and one 16-bit word. In a BPF program the MACs the
+ * core reads from outside the frame (a port's own, struct fwd_nexthop's)
+ * must be on a 4-byte boundary if they are on the stack (the verifier
+ * checks stack alignment strictly; frame and map accesses may be
+ * unaligned); C callers need no alignment (fwd_ld32() is a memcpy).
  */
-/* Nonzero when the 6-byte MACs @a (any address) and @b (4-byte aligned)
- * differ. */
+/* Nonzero when the 6-byte MACs @a and @b differ. */
 FWD_INLINE __u32 fwd_mac_ne(const __u8 *a, const __u8 *b)
 {
 	return (fwd_ld32(a) ^ fwd_ld32(b)) |

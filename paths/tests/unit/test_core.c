@@ -391,6 +391,27 @@ static void test_checksum_random(int n)
 		      "update16(0x%04x, 0x%04x, 0x%04x) = 0xFFFF", hc, m, m2);
 	}
 	CHECK(fwd_csum_update16(0xffff, 0xffff, 0) == 0xffff, "the all-zero corner");
+
+	/* fwd_ip_sum5_bad() (one multiplication) against the RFC 1071 fold,
+	 * on random wide sums (< 2^35) and on multiples of 0xffff, which are
+	 * rare at random, with their neighbours */
+	for (i = 0; i < n * 4; i++) {
+		uint64_t sum = ((uint64_t)test_rand32() << 3 ^ test_rand32()) & 0x7ffffffffULL;
+		int k;
+
+		if (i % 3 == 0)
+			sum = (sum % (0x800000000ULL / 0xffff)) * 0xffff;
+		for (k = -1; k <= 1; k++) {
+			uint64_t s = sum + (uint64_t)(int64_t)k;
+			uint64_t f = (s & 0xffffffffu) + (s >> 32);
+
+			if (s == 0 || s >= 0x800000000ULL)
+				continue;
+			f = (f & 0xffffffffu) + (f >> 32);
+			CHECK(fwd_ip_sum5_bad(s) == (fwd_csum_fold((uint32_t)f) != 0xffff),
+			      "sum5_bad(0x%llx)", (unsigned long long)s);
+		}
+	}
 }
 
 /* Reference ranges, written from RFC 1812 5.3.7 / RFC 6890 as [first, last]. */
