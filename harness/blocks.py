@@ -17,7 +17,11 @@ def block_maxrate(rc, path, plc, size, rep):
 
 def _ensure_maxrate(rc, path, plc, size, rep):
     if rc.gen_max_of(path.name, plc.name, size) is None:
-        rc.total += 1
+        key = (path.name, plc.name, size)
+        if key in rc.ref_planned:  # plan() counted it in the total
+            rc.ref_planned.discard(key)
+        else:  # e.g. the planned max-rate trial failed
+            rc.total += 1
         rc.trial(path, plc, size, 0, rc.cfg["duration"], "maxrate", "reference", rep)
 
 
@@ -77,9 +81,24 @@ def block_loads(rc, path, plc, size, rep, method, loads, dur):
         rc.trial(path, plc, size, rate, dur, method, str(spec), rep)
 
 
+def reference_keys(cfg, blocks):
+    """(path, placement, size) of the blocks that need a max-rate reference
+    trial (_ensure_maxrate) because no max-rate block measures it first:
+    RFC 2544 searches start from it, % loads are shares of it."""
+    measured = {(p.name, pl, size) for m, p, pl, size, _ in blocks if m == "maxrate"}
+    keys = set()
+    for m, p, pl, size, _ in blocks:
+        loads = cfg["latency.loads"] if m == "latency" else cfg["cpu.loads"] if m == "cpu" else []
+        if (m == "rfc2544" or any(str(x).strip().endswith("%") for x in loads)) \
+                and (p.name, pl, size) not in measured:
+            keys.add((p.name, pl, size))
+    return keys
+
+
 def plan(cfg, paths, placements_of):
-    """Blocks (method, path, placement, size, rep) in run order, and the
-    number of trials they will take at most."""
+    """Blocks (method, path, placement, size, rep) in run order, the number
+    of trials they will take at most (reference max-rate trials included,
+    so the progress line's total does not grow) and reference_keys()."""
     blocks, total = [], 0
     sizes = [int(s) for s in cfg["frame_sizes"]]
     all_plc = []
@@ -112,7 +131,8 @@ def plan(cfg, paths, placements_of):
                         if pl in cpu_pl[p.name]:
                             blocks.append((m, p, pl, cfg["cpu.frame_size"], rep))
                             total += len(cfg["cpu.loads"])
-    return blocks, total
+    refs = reference_keys(cfg, blocks)
+    return blocks, total + len(refs), refs
 
 
 def cpu_placements(paths, spec):

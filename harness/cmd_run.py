@@ -83,6 +83,7 @@ class Runner:
         self.csv = results.CsvLog(os.path.join(out_dir, "results.csv"))
         self.counters_f = open(os.path.join(out_dir, "counters.jsonl"), "w")
         self.done, self.total, self.t0 = 0, 0, time.monotonic()
+        self.ref_planned = set()  # (path, placement, size) counted by plan()
         self.searches = []
         self.placements = {}
         self.errors = []
@@ -348,7 +349,7 @@ def main(args):
     try:
         topo.up(state)
         rc = Runner(cfg, env, build_dir, out_dir)
-        plan, rc.total = blocks.plan(cfg, paths, placements_of)
+        plan, rc.total, rc.ref_planned = blocks.plan(cfg, paths, placements_of)
         log(f"run {run_id}: {len(paths)} paths, {len(plan)} blocks, up to {rc.total} "
             f"trials -> {out_dir}")
         _run_blocks(rc, plan, env, topo, cfg)

@@ -187,20 +187,30 @@ def latency_vs_load(rows, pdir, run):
     lat = [r for r in rows if r["method"] == "latency" and num(r["lat_p50_ns"]) is not None]
     keys = _ordered({_series_key(r) for r in lat})
     multi = len({k[1] for k in keys}) > 1
+    limited = False
     for i, k in enumerate(keys, 1):
         pts = []
         mine = [r for r in lat if _series_key(r) == k]
         for step in {r["step"] for r in mine}:
             rs = [r for r in mine if r["step"] == step]
-            # one point per load: means over the trials at that load
+            # one point per load: means over the trials at that load; 4th
+            # column 1 when a trial could not offer the load it asked for
             pts.append(tuple(methods.mean_ci([r[c] for r in rs])[0]
-                             for c in ("tx_pps", "lat_p50_ns", "lat_p99_ns")))
+                             for c in ("tx_pps", "lat_p50_ns", "lat_p99_ns"))
+                       + (int(any(str(r.get("generator_limited")) == "1" for r in rs)),))
         pts.sort()
         f = p.data(f"{k[0]}-{k[1]}", pts)
         p.plots.append(f"'{f}' using 1:2 with linespoints lw 2 pt 7 {_lc(i)} "
                        f"title '{_esc(_label(*k, multi))} p50'")
         p.plots.append(f"'{f}' using 1:3 with linespoints lw 2 dt 2 pt 6 {_lc(i)} "
                        f"title '{_esc(_label(*k, multi))} p99'")
+        if any(pt[3] for pt in pts):
+            limited = True
+            p.plots.append(f"'{f}' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 "
+                           "lc rgb 'black' notitle")
+    if limited:  # one legend entry for the marks
+        p.plots.append("NaN with points pt 4 ps 2.5 lc rgb 'black' "
+                       "title 'generator-limited (load not offered in full)'")
     if not p.plots:
         _empty(p, "no latency trials in this run")
     return p

@@ -36,6 +36,15 @@ class TestPlot(unittest.TestCase):
                 # every path of the data is in the legend
                 self.assertIn("linux", text, name)
                 self.assertIn("ceiling", text, name)
+            # the generator-limited latency point is marked, with a legend entry
+            with open(os.path.join(d, "plots", "latency_vs_load.gp")) as f:
+                gp = f.read()
+            self.assertIn("($4 > 0 ? $2 : NaN)", gp)
+            with open(os.path.join(d, "plots", "latency_vs_load.svg")) as f:
+                self.assertIn("generator-limited", f.read())
+            with open(os.path.join(d, "plots", "data", "latency_vs_load-linux-inline.dat")) as f:
+                flags = [line.split()[3] for line in f]
+            self.assertEqual(flags, ["0", "0", "0", "1"])
             md = open(report.write(d)).read()
             for name, _ in report.PLOTS:
                 self.assertIn(f"plots/{name}.png", md)
