@@ -59,9 +59,15 @@ def block_rfc2544(rc, path, plc, size, rep):
 
 def _reference(rc, path, plc, size, rep, method):
     """The rate that % loads are shares of: the RFC 2544 throughput found
-    in this run for the latency method (when the search found one), else
-    the max forwarding rate (measured now if this run has none)."""
+    in this run for the latency method (when the search found one and the
+    generator did not limit it: then it is the generator's paced ceiling,
+    not the DUT's), else the max forwarding rate (measured now if this run
+    has none)."""
     ref = rc.throughput_of(path.name, plc.name, size) if method == "latency" else None
+    if ref and rc.search_generator_limited(path.name, plc.name, size):
+        log(f"latency {path.name} {plc.name} {size}B: the RFC 2544 throughput "
+            f"was generator-limited; % loads are shares of the max rate instead")
+        ref = None
     if not ref:
         _ensure_maxrate(rc, path, plc, size, rep)
         ref = rc.maxrate_of(path.name, plc.name, size)

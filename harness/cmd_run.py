@@ -134,6 +134,11 @@ class Runner:
              and s["placement"] == placement and s["frame_size"] == size]
         return sum(v) / len(v) if v else None
 
+    def search_generator_limited(self, path, placement, size):
+        """True when an RFC 2544 search of this point was generator-limited."""
+        return any(s["generator_limited"] for s in self.searches if s["path"] == path
+                   and s["placement"] == placement and s["frame_size"] == size)
+
 
 def _rate(pps):
     """pps as a short human string (Mpps / kpps / pps)."""

@@ -62,5 +62,38 @@ class TestPlan(unittest.TestCase):
         self.assertEqual(total, 2 * 2 * 6 + 2)
 
 
+class FakeRunner:
+    """What blocks._reference() asks of cmd_run.Runner, with its own
+    search bookkeeping (the real methods, borrowed) and a known max rate."""
+    import cmd_run  # noqa: E402
+    throughput_of = cmd_run.Runner.throughput_of
+    search_generator_limited = cmd_run.Runner.search_generator_limited
+
+    def __init__(self, limited):
+        self.searches = [{"path": "a", "placement": "inline", "frame_size": 64,
+                          "throughput_pps": 7e6, "generator_limited": limited}]
+        self.ref_planned, self.total = set(), 0
+
+    def gen_max_of(self, path, placement, size):
+        return 10e6  # a max-rate trial exists: no reference trial run
+
+    def maxrate_of(self, path, placement, size):
+        return 10e6
+
+
+class TestReference(unittest.TestCase):
+    def test_latency_uses_the_search(self):
+        ref = blocks._reference(FakeRunner(False), P("a"), P("inline"), 64, 1, "latency")
+        self.assertEqual(ref, 7e6)
+
+    def test_generator_limited_search_falls_back_to_max_rate(self):
+        ref = blocks._reference(FakeRunner(True), P("a"), P("inline"), 64, 1, "latency")
+        self.assertEqual(ref, 10e6)
+
+    def test_cpu_uses_the_max_rate(self):
+        ref = blocks._reference(FakeRunner(False), P("a"), P("inline"), 64, 1, "cpu")
+        self.assertEqual(ref, 10e6)
+
+
 if __name__ == "__main__":
     unittest.main()

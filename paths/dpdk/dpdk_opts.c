@@ -8,13 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_version.h>
+
 #include "dpdk_opts.h"
+
+#ifndef FWD_DPDK_LINK
+#define FWD_DPDK_LINK "shared" /* meson sets it (-Ddpdk_link) */
+#endif
+
+void dpdk_version(FILE *f)
+{
+	/* the harness records this line with its results */
+	fprintf(f, "fwd-dpdk (fwdlab): %s, linked %s\n", rte_version(),
+		FWD_DPDK_LINK);
+}
 
 void dpdk_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: fwd-dpdk [EAL args] -- --routes FILE [options]\n"
-		"       fwd-dpdk --version    DPDK version and linking (static/shared)\n"
+		"       fwd-dpdk [-- ]--version    DPDK version and linking (static/shared)\n"
 		"EAL args: e.g. -l 1 --no-pci --file-prefix NAME (--no-huge -m 256 | --in-memory)\n"
 		"          --vdev net_af_xdp0,iface=IF | net_af_packet0,iface=IF | net_pcap0,rx_pcap=..,tx_pcap=..\n"
 		"Route file port N uses DPDK port id N unless --port-map says otherwise.\n"
@@ -78,7 +91,7 @@ static int parse_port_map(struct dpdk_opts *o, const char *s)
 int dpdk_opts_parse(int argc, char **argv, struct dpdk_opts *o)
 {
 	enum { O_MAP = 256, O_EXC, O_INT, O_READY, O_SFILE, O_IDLE, O_BURST,
-	       O_RXD, O_TXD, O_DRAIN, O_MBUFS, O_NOPROMISC };
+	       O_RXD, O_TXD, O_DRAIN, O_MBUFS, O_NOPROMISC, O_VERSION };
 	static const struct option opts[] = {
 		{ "routes", required_argument, NULL, 'r' },
 		{ "port-map", required_argument, NULL, O_MAP },
@@ -95,6 +108,7 @@ int dpdk_opts_parse(int argc, char **argv, struct dpdk_opts *o)
 		{ "mbufs", required_argument, NULL, O_MBUFS },
 		{ "no-promisc", no_argument, NULL, O_NOPROMISC },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
 		{ 0 }
 	};
 	char *end;
@@ -113,6 +127,7 @@ int dpdk_opts_parse(int argc, char **argv, struct dpdk_opts *o)
 		case 'r': o->routes = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'h': dpdk_usage(stdout); return 1;
+		case O_VERSION: dpdk_version(stdout); return 1;
 		case O_MAP:
 			if (parse_port_map(o, optarg))
 				return DPDK_EXIT_USAGE;

@@ -55,4 +55,7 @@ int dpdk_opts_parse(int argc, char **argv, struct dpdk_opts *o);
 /** dpdk_usage() - the usage text. */
 void dpdk_usage(FILE *f);
 
+/** Print "fwd-dpdk (fwdlab): <DPDK version>, linked static|shared" to @f. */
+void dpdk_version(FILE *f);
+
 #endif /* DPDK_OPTS_H */

@@ -19,9 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef FWD_DPDK_LINK
-#define FWD_DPDK_LINK "shared" /* meson sets it (-Ddpdk_link) */
-#endif
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -31,7 +28,6 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
-#include <rte_version.h>
 
 #include "dpdk_env.h"
 #include "dpdk_fwd.h"
@@ -386,9 +382,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (argc == 2 && !strcmp(argv[1], "--version")) {
-			/* the harness records this line with its results */
-			printf("fwd-dpdk (fwdlab): %s, linked %s\n", rte_version(),
-			       FWD_DPDK_LINK);
+			dpdk_version(stdout);
 			return 0;
 		}
 		fprintf(stderr, "fwd-dpdk: missing '--' between the EAL args and --routes (see --help)\n");

@@ -59,6 +59,7 @@ static void usage(FILE *f)
 		"usage: fwd-xdp --routes FILE [--mode native|generic] [--lookup lpm|dir|fib]\n"
 		"               [--multi-buffer auto|on|off] [--probe] [--no-fib-install]\n"
 		"               [--stats-interval SEC] [--json] [--ready-file PATH] [--verbose]\n"
+		"       fwd-xdp --version\n"
 		"Attaches the XDP forwarder to every port of FILE (run inside the DUT\n"
 		"namespace) until SIGINT/SIGTERM; prints verdict counters every SEC\n"
 		"seconds (0 = only at exit) and at exit, as text or JSON lines.\n"
@@ -90,6 +91,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "ready-file", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	char *end;
@@ -144,6 +146,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			break;
 		case 'h': usage(stdout); exit(0);
+		case 'V':
+			printf("fwd-xdp (fwdlab): libbpf %u.%u\n",
+			       libbpf_major_version(), libbpf_minor_version());
+			exit(0);
 		case ':':
 			fprintf(stderr, "fwd-xdp: %s needs a value (see fwd-xdp --help)\n",
 				argv[optind - 1]);
@@ -232,7 +238,7 @@ static int attach(const struct opts *o, int prog_fd, const char *name,
 	else if (errno == ERANGE && !o->generic)
 		fprintf(stderr, "fwd-xdp: %s: the driver refuses native XDP at this MTU (ERANGE; veth: the peer's MTU); lower the MTU or use --mode generic\n", name);
 	else if (errno == EBUSY || errno == EEXIST)
-		fprintf(stderr, "fwd-xdp: %s: another XDP program is attached; remove it first (ip link set dev %s xdp off)\n",
+		fprintf(stderr, "fwd-xdp: %s: another XDP program is attached; remove it first (ip link set dev %s xdp off; if it is held by a BPF link, e.g. another fwd-xdp, stop that process: bpftool net shows which)\n",
 			name, name);
 	else
 		fprintf(stderr, "fwd-xdp: %s: attaching XDP (%s mode): %s\n", name,

@@ -128,6 +128,15 @@ expect 4 "missing interface" ip netns exec "$D" "$fwd" -l 0 --no-pci --no-huge -
 	--no-telemetry --file-prefix "fld-int-$$" --vdev net_af_xdp0,iface=nosuch0 \
 	--vdev net_af_xdp1,iface=d1 -- --routes "$routes"
 expect 2 "bad option" "$fwd" -l 0 --no-pci -- --routes "$routes" --stats-interval soon
+# --version, before or after "--": one line naming DPDK and the linking
+for v in "--version" "-- --version"; do
+	# shellcheck disable=SC2086 # $v is two words on purpose
+	out=$("$fwd" $v) || fail "fwd-dpdk $v: exit $?"
+	case $out in
+	"fwd-dpdk (fwdlab): DPDK "*", linked static" | "fwd-dpdk (fwdlab): DPDK "*", linked shared") ;;
+	*) fail "fwd-dpdk $v: '$out'" ;;
+	esac
+done
 
 free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
 if [ "$free" = 0 ]; then

@@ -267,6 +267,9 @@ else
 	echo "note: no bridge support here, native-XDP refusal not tested"
 fi
 
+v=$("$FWD_XDP" --version) && [[ $v == "fwd-xdp (fwdlab): libbpf "* ]] &&
+	ok "--version: $v" || fail "--version: '$v'"
+
 # busy: an XDP program already on port 1 -> refused, the other left alone
 ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" --ready-file "$TMP/r1" \
 	>/dev/null 2>&1 &
@@ -276,7 +279,7 @@ if wait_file "$TMP/r1" $first; then
 	"$FWD_XDP" --help >/dev/null
 	ip netns exec "$ND" "$FWD_XDP" --routes "$TMP/routes.conf" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
-	[ $rc = 6 ] && grep -q 'another XDP program' "$TMP/err" && [ "$(wc -l <"$TMP/err")" = 1 ] &&
+	[ $rc = 6 ] && grep -q 'another XDP program.*bpftool net' "$TMP/err" && [ "$(wc -l <"$TMP/err")" = 1 ] &&
 		ok "busy interface: exit 6: $(cat "$TMP/err")" ||
 		fail "busy interface: exit $rc: $(cat "$TMP/err")"
 	ip -n "$ND" link show "$D0" | grep -q 'xdp ' && ok "busy: first instance still attached" ||
