@@ -62,6 +62,10 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
            "#005f5f", "#aec7e8", "#98df8a", "#ff9896")
 
 
+# legend of the mark on an RFC 2544 result the generator limited
+GEN_LIMITED_RFC = "RFC 2544: generator-limited (a lower bound)"
+
+
 def _lc(i):
     """Line colour of series i >= 1 (16 distinct ones, then they repeat)."""
     n = len(PALETTE)
@@ -127,7 +131,7 @@ def throughput_vs_size(rows, pdir, run):
         p.plots.append(f"'{f}' using 1:2:3 with yerrorlines lw 2 pt 7 {_lc(idx)} "
                        f"title '{_esc(_label(*k, multi))} max rate'")
     skeys = _ordered({(s["path"], s["placement"]) for s in srch})
-    idx = 0
+    idx, limited = 0, False
     for k in keys:
         idx += 1
         if k not in skeys:
@@ -135,13 +139,20 @@ def throughput_vs_size(rows, pdir, run):
         sizes = sorted({int(s["frame_size"]) for s in srch if (s["path"], s["placement"]) == k})
         pts = []
         for sz in sizes:
-            m, ci, n = methods.mean_ci([s["throughput_pps"] for s in srch
-                                        if (s["path"], s["placement"]) == k
-                                        and int(s["frame_size"]) == sz])
-            pts.append((sz, m / 1e6, (ci or 0) / 1e6))
+            mine = [s for s in srch if (s["path"], s["placement"]) == k
+                    and int(s["frame_size"]) == sz]
+            m, ci, n = methods.mean_ci([s["throughput_pps"] for s in mine])
+            pts.append((sz, m / 1e6, (ci or 0) / 1e6,
+                        int(any(s.get("generator_limited") for s in mine))))
         f = p.data(f"rfc-{k[0]}-{k[1]}", pts)
         p.plots.append(f"'{f}' using 1:2:3 with yerrorlines lw 2 dt 2 pt 6 {_lc(idx)} "
                        f"title '{_esc(_label(*k, multi))} RFC 2544 zero loss'")
+        if any(pt[3] for pt in pts):
+            limited = True
+            p.plots.append(f"'{f}' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 "
+                           "lc rgb 'black' notitle")
+    if limited:
+        p.plots.append(f"NaN with points pt 4 ps 2.5 lc rgb 'black' title '{GEN_LIMITED_RFC}'")
     if not p.plots:
         _empty(p, "no max-rate or RFC 2544 trials in this run")
     return p
@@ -162,8 +173,9 @@ def _rate_bars(p, mr, srch, keys, multi):
                                       if (x["path"], x["placement"]) == k])
         name = _name(k[0], "ceiling (no fwd)")
         label = f"{name}, {k[1]}" if multi else name
+        lim = any(x.get("generator_limited") for x in srch if (x["path"], x["placement"]) == k)
         pts.append((f'"{_esc(label)}"', (m or 0) / 1e6, (ci or 0) / 1e6,
-                    "?" if t is None else t / 1e6, (tci or 0) / 1e6, i + 1))
+                    "?" if t is None else t / 1e6, (tci or 0) / 1e6, i + 1, int(lim)))
     f = p.data("bars", pts)
     p.lines[0] = 'set ylabel "max forwarding rate at the sink (Mpps)"'
     p.plots.append(f"'{f}' using 0:2:6:xtic(1) with boxes lc variable notitle")
@@ -171,6 +183,9 @@ def _rate_bars(p, mr, srch, keys, multi):
     if srch:
         p.plots.append(f"'{f}' using 0:4:5 with yerrorbars lc black pt 7 ps 1.2 "
                        "title 'RFC 2544 zero-loss throughput'")
+        if any(pt[6] for pt in pts):
+            p.plots.append(f"'{f}' using 0:($7 > 0 ? $4 : NaN) with points pt 4 ps 2.5 "
+                           f"lc rgb 'black' title '{GEN_LIMITED_RFC}'")
     else:
         p.lines.append("unset key")
     p.lines.append("set xtics rotate by 30 right")

@@ -69,7 +69,8 @@ def write(out_dir):
                     if busy > 0.1 else ""))
     pr = run.get("cpu_probe") or {}
     if pr:
-        L.append(f"- CPU probe: loop {pr.get('loop_ns')} ns/iteration per core, "
+        L.append(f"- CPU probe (Python, to compare runs of this harness, not with C figures): "
+                 f"loop {pr.get('loop_ns')} ns/iteration per core, "
                  f"core 0 ↔ 1 round trip {pr.get('pingpong_ns')} ns")
     L.append("")
     paths = run.get("paths") or []

@@ -45,6 +45,11 @@ class TestPlot(unittest.TestCase):
             with open(os.path.join(d, "plots", "data", "latency_vs_load-linux-inline.dat")) as f:
                 flags = [line.split()[3] for line in f]
             self.assertEqual(flags, ["0", "0", "0", "1"])
+            # ... and so is the generator-limited RFC 2544 result
+            with open(os.path.join(d, "plots", "data", "throughput_vs_size-rfc-linux-inline.dat")) as f:
+                self.assertEqual([line.split()[3] for line in f], ["0", "0", "1"])
+            with open(os.path.join(d, "plots", "throughput_vs_size.svg")) as f:
+                self.assertIn("generator-limited (a lower bound)", f.read())
             md = open(report.write(d)).read()
             for name, _ in report.PLOTS:
                 self.assertIn(f"plots/{name}.png", md)
