@@ -444,6 +444,8 @@ int main(int argc, char **argv)
 		ready = 1;
 	}
 	run(&o, skel, &stop);
+	if (!o.json) /* told apart from the interval reports */
+		printf("fwd-xdp: counters at exit (since attach):\n");
 	print_stats(skel, o.json);
 	rc = 0;
 out:
