@@ -31,7 +31,7 @@
 #include "tr_payload.h"
 #include "tr_util.h"
 
-#include "tr_check.h"
+#include "test_util.h" /* paths/tests/unit: CHECK(), test_done() */
 
 static const struct tr_frame_spec spec = {
 	.dmac = { 2, 0, 0, 0, 0, 2 }, .smac = { 2, 0, 0, 0, 0, 1 },
@@ -280,5 +280,5 @@ int main(void)
 	sink_bpf__destroy(skel);
 	test_sink_counting();
 	test_gen();
-	return tr_check_done();
+	return test_done("traffic-bpf");
 }

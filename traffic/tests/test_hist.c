@@ -14,7 +14,7 @@
 
 #include "tr_histstat.h"
 
-#include "tr_check.h"
+#include "test_util.h" /* paths/tests/unit: CHECK(), test_done() */
 
 /* xorshift64*: deterministic, seedable */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -170,5 +170,5 @@ int main(void)
 	test_edges();
 	test_rank();
 	test_percentiles();
-	return tr_check_done();
+	return test_done("traffic-hist");
 }

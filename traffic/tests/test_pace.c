@@ -11,7 +11,7 @@
 
 #include "tr_pace.h"
 
-#include "tr_check.h"
+#include "test_util.h" /* paths/tests/unit: CHECK(), test_done() */
 
 static void test_rate(double rate)
 {
@@ -66,5 +66,5 @@ int main(void)
 	CHECK(tr_rate_check(NAN) < 0, "NaN");
 	CHECK(tr_rate_check(INFINITY) < 0, "inf");
 	CHECK(tr_rate_check(0.0001) < 0, "below 1 frame per 1000 s");
-	return tr_check_done();
+	return test_done("traffic-pace");
 }

@@ -12,7 +12,7 @@
 #include "tr_frame.h"
 #include "tr_payload.h"
 
-#include "tr_check.h"
+#include "test_util.h" /* paths/tests/unit: CHECK(), test_done() */
 
 static const struct tr_frame_spec base = {
 	.dmac = { 2, 0, 0, 0, 0, 2 }, .smac = { 2, 0, 0, 0, 0, 1 },
@@ -22,7 +22,7 @@ static const struct tr_frame_spec base = {
 
 static unsigned get16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
 
-static void test_build(void)
+static void test_build_payload(void)
 {
 	static const int sizes[] = { 64, 128, 256, 512, 1024, 1280, 1518 };
 	uint8_t buf[2048];
@@ -142,9 +142,9 @@ static void test_imix_prefix(void)
 
 int main(void)
 {
-	test_build();
+	test_build_payload();
 	test_find();
 	test_stamp();
 	test_imix_prefix();
-	return tr_check_done();
+	return test_done("traffic-payload");
 }

@@ -13,7 +13,7 @@
 #include "tr_pace.h"
 #include "tr_run.h"
 
-#include "tr_check.h"
+#include "test_util.h" /* paths/tests/unit: CHECK(), test_done() */
 
 struct sim {
 	uint64_t t;               /* ns */
@@ -177,5 +177,5 @@ int main(void)
 		go(&s, &p, &r, &rc);
 		CHECK(rc == -1 && r.sent == 30, "error: rc %d sent %" PRIu64, rc, r.sent);
 	}
-	return tr_check_done();
+	return test_done("traffic-run");
 }
