@@ -66,6 +66,17 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
 GEN_LIMITED_RFC = "RFC 2544: generator-limited (a lower bound)"
 
 
+def _mark(f, x, y, flag, title=None):
+    """Plot element: a black square on the points of data file f (columns
+    x, y) whose column flag is > 0 (generator-limited); with f None, only
+    the legend entry title."""
+    style = "with points pt 4 ps 2.5 lc rgb 'black'"
+    if f is None:
+        return f"NaN {style} title '{title}'"
+    return (f"'{f}' using {x}:(${flag} > 0 ? ${y} : NaN) {style} "
+            + (f"title '{title}'" if title else "notitle"))
+
+
 def _lc(i):
     """Line colour of series i >= 1 (16 distinct ones, then they repeat)."""
     n = len(PALETTE)
@@ -149,10 +160,9 @@ def throughput_vs_size(rows, pdir, run):
                        f"title '{_esc(_label(*k, multi))} RFC 2544 zero loss'")
         if any(pt[3] for pt in pts):
             limited = True
-            p.plots.append(f"'{f}' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 "
-                           "lc rgb 'black' notitle")
+            p.plots.append(_mark(f, 1, 2, 4))
     if limited:
-        p.plots.append(f"NaN with points pt 4 ps 2.5 lc rgb 'black' title '{GEN_LIMITED_RFC}'")
+        p.plots.append(_mark(None, 0, 0, 0, GEN_LIMITED_RFC))
     if not p.plots:
         _empty(p, "no max-rate or RFC 2544 trials in this run")
     return p
@@ -184,8 +194,7 @@ def _rate_bars(p, mr, srch, keys, multi):
         p.plots.append(f"'{f}' using 0:4:5 with yerrorbars lc black pt 7 ps 1.2 "
                        "title 'RFC 2544 zero-loss throughput'")
         if any(pt[6] for pt in pts):
-            p.plots.append(f"'{f}' using 0:($7 > 0 ? $4 : NaN) with points pt 4 ps 2.5 "
-                           f"lc rgb 'black' title '{GEN_LIMITED_RFC}'")
+            p.plots.append(_mark(f, 0, 4, 7, GEN_LIMITED_RFC))
     else:
         p.lines.append("unset key")
     p.lines.append("set xtics rotate by 30 right")
@@ -221,11 +230,9 @@ def latency_vs_load(rows, pdir, run):
                        f"title '{_esc(_label(*k, multi))} p99'")
         if any(pt[3] for pt in pts):
             limited = True
-            p.plots.append(f"'{f}' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 "
-                           "lc rgb 'black' notitle")
+            p.plots.append(_mark(f, 1, 2, 4))
     if limited:  # one legend entry for the marks
-        p.plots.append("NaN with points pt 4 ps 2.5 lc rgb 'black' "
-                       "title 'generator-limited (load not offered in full)'")
+        p.plots.append(_mark(None, 0, 0, 0, "generator-limited (load not offered in full)"))
     if not p.plots:
         _empty(p, "no latency trials in this run")
     return p
