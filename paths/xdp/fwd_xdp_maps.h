@@ -58,7 +58,6 @@ struct bpf_program *fwd_xdp_select(struct fwd_xdp *skel,
  * table's, and the DIR-16-8-8 node maps' when that program is selected
  * (call between fwd_xdp_select() and fwd_xdp__load()). Returns 0 or a
  * negative errno.
- * Returns 0 or a negative errno.
  */
 int fwd_xdp_size_maps(struct fwd_xdp *skel, const struct fwd_table *t);
 
