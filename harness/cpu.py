@@ -24,16 +24,34 @@ def snapshot(path="/proc/stat"):
     return out
 
 
-def softirq_ticks(path="/proc/stat"):
-    """{cpu index: irq + softirq ticks} (work done in interrupt context on
-    that core: veth NAPI run inline, RPS backlog processing)."""
+def core_ticks(path="/proc/stat"):
+    """{cpu index: (task ticks, interrupt ticks)}: task = user + nice +
+    system, interrupt = irq + softirq (veth NAPI run inline, RPS backlog
+    processing, on that core)."""
     out = {}
     with open(path) as f:
         for line in f:
             if line.startswith("cpu") and not line.startswith("cpu "):
                 name, *vals = line.split()
-                out[int(name[3:])] = int(vals[5]) + int(vals[6])
+                v = [int(x) for x in vals[:7]]
+                out[int(name[3:])] = (v[0] + v[1] + v[2], v[5] + v[6])
     return out
+
+
+def own_ticks(task_ticks_delta, core_before, core_after):
+    """Ticks of the DUT's own work on its core: its tasks' ticks plus the
+    core's interrupt ticks, without counting twice what is in both.
+
+    With tick accounting a tick that lands in softirq run in a task's
+    context goes to the core's softirq *and* to the task's stime
+    (kernel/sched/cputime.c, account_system_index_time()); a poller whose
+    system calls raise the transmit softirq has most of it there. The
+    tasks' own user/system share cannot exceed the core's, so the tasks
+    count for at most the core's task ticks: exact when nothing else runs
+    on the core, an upper bound otherwise."""
+    core_task = core_after[0] - core_before[0]
+    core_irq = core_after[1] - core_before[1]
+    return min(task_ticks_delta, core_task) + core_irq
 
 
 def task_ticks(pids):

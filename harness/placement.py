@@ -10,9 +10,17 @@ placement on veth"), applied explicitly and recorded in run.json.
                core 0; a userspace forwarder polls on core 1 (linux: RPS
                steers the stack's processing of d0's packets to core 1).
 
-The generator and the sink are on core 0 in every placement. In the split
-placements the sink's veth gets threaded NAPI pinned to core 0 so that the
-sink's counting does not run on (and is not charged to) the DUT core.
+The generator and the sink's process are on core 0 in every placement.
+The sink's veth NAPI (where its XDP program counts):
+  split        threaded, pinned to core 0, so the sink's counting does not
+               run on (and is not charged to) the DUT core;
+  split-napi0  inline, on the core that transmits into it: the DUT core.
+               Threaded on core 0 it shared that core with the generator
+               and d0's NAPI, and the forwarder's core paid a cross-core
+               wake-up per transmit and a socket counter bouncing between
+               the cores (docs/architecture.md, "Placements"): dpdk 0.64
+               vs 1.69 Mpps, socket 0.87 vs 1.46. The sink's receive and
+               XDP count (~0.1 us a frame) are in the DUT core's busy time.
 """
 import os
 
@@ -117,7 +125,7 @@ class Placement:
         self.threaded = {}
         if self.cfg["ingress_napi_core"] is not None:
             self.threaded[self.ingress] = self.cfg["ingress_napi_core"]
-        if self.name != "inline" and self.sink != self.ingress:
+        if self.name == "split" and self.sink != self.ingress:
             self.threaded[self.sink] = self.sink_core
         for s in sorted({self.ingress, self.sink}):
             self._set_threaded(s, s in self.threaded)

@@ -57,12 +57,12 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
         own = [p for ifn, ps in pinned.items() for p in ps
                if plc.threaded.get(ifn[len(topo.prefix) + 1:]) == plc.dut_core]
         own += path.pids(handle)
-        own0, sirq0 = cpu.task_ticks(own), cpu.softirq_ticks()
+        own0, core0 = cpu.task_ticks(own), cpu.core_ticks()
         cpu0 = cpu.snapshot()
         g = traffic.generate(rc.build_dir, gen_ns, gen_dev, pcap, rate, duration,
                              plc.gen_core, rc.opt.gen_engine, rc.opt.gen_burst)
         cpu1 = cpu.snapshot()
-        own1, sirq1 = cpu.task_ticks(own), cpu.softirq_ticks()
+        own1, core1 = cpu.task_ticks(own), cpu.core_ticks()
         time.sleep(rc.opt.settle)
         res, sink = sink.stop(), None
         c1 = counters.read(topo, watch)
@@ -95,7 +95,7 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
         ns_pp = round(v, 1) if v is not None else ""
         # Only the DUT's own work: its process, its NAPI kthread, and the
         # interrupt-context time of its core (others' load excluded).
-        ticks = own1 - own0 + sirq1[plc.dut_core] - sirq0[plc.dut_core]
+        ticks = cpu.own_ticks(own1 - own0, core0[plc.dut_core], core1[plc.dut_core])
         window = cpu1[plc.dut_core][1] - cpu0[plc.dut_core][1]
         if window > 0:
             own_busy = round(min(1.0, ticks / window), 4)
