@@ -47,6 +47,7 @@ struct dpdk_lcore {
 	unsigned int lcore_id;
 	uint16_t queue;                 /* RX and TX queue id on every port */
 	uint16_t burst;                 /* RX burst size */
+	uint16_t rx_backoff;            /* rounds an idle port is skipped */
 	uint16_t n_rx;
 	struct dpdk_rxport rx[FWD_MAX_PORTS];
 	uint16_t tx_port_id[DPDK_NSLOTS];

@@ -45,11 +45,14 @@ void dpdk_usage(FILE *f)
 		"  --burst N                RX burst size, 1..%d (default 32)\n"
 		"  --rxd N, --txd N         descriptors per RX/TX queue (default 1024)\n"
 		"  --drain-us US            TX buffer drain period (default 100)\n"
+		"  --rx-backoff ROUNDS      after %d empty polls of a port, skip it for ROUNDS\n"
+		"                           polling rounds (default 3; 0 = poll every port\n"
+		"                           every round, as DPDK's l3fwd)\n"
 		"  --mbufs N                mbuf pool size (default: sized for the ports, >= 16383)\n"
 		"  --no-promisc             do not put the ports in promiscuous mode\n"
 		"Exit: 0 clean stop, 2 usage, 3 route file, 4 environment (EAL, hugepages,\n"
 		"missing device), 5 port configuration, 1 other.\n",
-		DPDK_MAX_BURST);
+		DPDK_MAX_BURST, DPDK_IDLE_POLLS);
 }
 
 static int parse_uint(const char *opt, const char *s, unsigned long lo,
@@ -91,7 +94,7 @@ static int parse_port_map(struct dpdk_opts *o, const char *s)
 int dpdk_opts_parse(int argc, char **argv, struct dpdk_opts *o)
 {
 	enum { O_MAP = 256, O_EXC, O_INT, O_READY, O_SFILE, O_IDLE, O_BURST,
-	       O_RXD, O_TXD, O_DRAIN, O_MBUFS, O_NOPROMISC, O_VERSION };
+	       O_RXD, O_TXD, O_DRAIN, O_BACKOFF, O_MBUFS, O_NOPROMISC, O_VERSION };
 	static const struct option opts[] = {
 		{ "routes", required_argument, NULL, 'r' },
 		{ "port-map", required_argument, NULL, O_MAP },
@@ -105,6 +108,7 @@ int dpdk_opts_parse(int argc, char **argv, struct dpdk_opts *o)
 		{ "rxd", required_argument, NULL, O_RXD },
 		{ "txd", required_argument, NULL, O_TXD },
 		{ "drain-us", required_argument, NULL, O_DRAIN },
+		{ "rx-backoff", required_argument, NULL, O_BACKOFF },
 		{ "mbufs", required_argument, NULL, O_MBUFS },
 		{ "no-promisc", no_argument, NULL, O_NOPROMISC },
 		{ "help", no_argument, NULL, 'h' },
@@ -119,6 +123,7 @@ int dpdk_opts_parse(int argc, char **argv, struct dpdk_opts *o)
 	o->rxd = 1024;
 	o->txd = 1024;
 	o->drain_us = 100;
+	o->rx_backoff = 3;
 	o->promisc = 1;
 	optind = 1;
 	opterr = 0;
@@ -168,6 +173,10 @@ int dpdk_opts_parse(int argc, char **argv, struct dpdk_opts *o)
 			break;
 		case O_DRAIN:
 			if (parse_uint("--drain-us", optarg, 1, 1000000, &o->drain_us))
+				return DPDK_EXIT_USAGE;
+			break;
+		case O_BACKOFF:
+			if (parse_uint("--rx-backoff", optarg, 0, 1000, &o->rx_backoff))
 				return DPDK_EXIT_USAGE;
 			break;
 		case O_MBUFS:

@@ -22,6 +22,8 @@ enum dpdk_exit {
 };
 
 #define DPDK_MAX_BURST 64
+/* Empty polls of a port in a row before --rx-backoff skips it. */
+#define DPDK_IDLE_POLLS 4
 #define DPDK_DEV_SPEC_LEN 64
 
 /** Options after "--". Unset numbers are 0 and get their defaults later. */
@@ -39,6 +41,7 @@ struct dpdk_opts {
 	unsigned int burst;       /* RX burst, frames (default 32) */
 	unsigned int rxd, txd;    /* descriptors per queue (default 1024) */
 	unsigned int drain_us;    /* TX buffer drain period, us (default 100) */
+	unsigned int rx_backoff;  /* polling rounds an idle port is skipped (3) */
 	unsigned int mbufs;       /* mbuf pool size; 0 = computed (>= 16383) */
 	int promisc;              /* 1 (default) or 0 with --no-promisc */
 };

@@ -182,6 +182,7 @@ static int setup_lcore(struct app *a, unsigned int lcore, uint16_t q,
 	lc->lcore_id = lcore;
 	lc->queue = q;
 	lc->burst = (uint16_t)a->o.burst;
+	lc->rx_backoff = (uint16_t)a->o.rx_backoff;
 	lc->lpm = a->lpm;
 	lc->nh = a->nh;
 	lc->drain_tsc = a->hz * a->o.drain_us / 1000000;

@@ -3,7 +3,7 @@
 # bench_l3fwd.sh - fwd-dpdk against DPDK's own l3fwd (LPM mode) on the same
 # net_af_xdp vdevs over veth, interleaved, in split-napi0 placement.
 #
-#   bench_l3fwd.sh FWD_DPDK FWD_GEN FWD_SINK FWD_PROFILE L3FWD_DIR [SECONDS 3] [ROUNDS 2]
+#   bench_l3fwd.sh FWD_DPDK FWD_GEN FWD_SINK FWD_PROFILE L3FWD_DIR [SECONDS 3] [ROUNDS 4]
 #
 # l3fwd is built by build_l3fwd.sh from /usr/share/dpdk/examples/l3fwd
 # (package dpdk-doc) into L3FWD_DIR (a build directory, never committed);
@@ -16,9 +16,13 @@
 # lcore runs on core 1. fwd-sink (XDP) counts on s0. 64 B frames, 64 flows,
 # offered flat out for SECONDS; the rate is what the sink received.
 # Both forwarders: --no-huge, promiscuous, one RX/TX queue per port.
+# Three applications per round: fwd-dpdk as it runs by default, l3fwd,
+# and fwd-dpdk --rx-backoff 0 (every port polled every round, as l3fwd:
+# port 1 never receives here, and each empty net_af_xdp poll is a
+# recvfrom() system call), so the figures show what the back-off adds.
 # Exit 0 after printing the figures; 77 when a tool is missing.
 set -u
-fwd=$1 gen=$2 sink=$3 prof=$4 l3dir=$5 secs=${6:-3} rounds=${7:-2}
+fwd=$1 gen=$2 sink=$3 prof=$4 l3dir=$5 secs=${6:-3} rounds=${7:-4}
 here=$(cd "$(dirname "$0")" && pwd)
 skip() { echo "bench_l3fwd: SKIP: $*"; exit 77; }
 [ -x "$fwd" ] || skip "$fwd not built (DPDK disabled)"
@@ -74,10 +78,12 @@ eal=(-l 1 --no-pci --no-huge --no-shconf --no-telemetry --vdev net_af_xdp0,iface
 trial() {
 	local name=$1 log=$work/$1.log ready=$work/ready fp sp i rx tx
 	rm -f "$ready"
-	if [ "$name" = fwd-dpdk ]; then
+	if [ "$name" != l3fwd ]; then
+		local extra=()
+		[ "$name" = fwd-dpdk-b0 ] && extra=(--rx-backoff 0)
 		nsenter --net=/run/netns/"$D" "$fwd" "${eal[@]}" -m 256 --file-prefix "fld-l3-$$" -- \
 			--routes "$here/bench_routes.conf" --port-map 0=net_af_xdp0 \
-			--port-map 1=net_af_xdp1 --json --ready-file "$ready" >"$log" 2>&1 & fp=$!
+			--port-map 1=net_af_xdp1 "${extra[@]}" --json --ready-file "$ready" >"$log" 2>&1 & fp=$!
 	else
 		nsenter --net=/run/netns/"$D" "$l3fwd" "${eal[@]}" -m 1024 --file-prefix "fld-l3-$$" -- \
 			-p 0x3 -P --lookup=lpm --parse-ptype --config="(0,0,1),(1,0,1)" \
@@ -104,7 +110,7 @@ trial() {
 	kill -INT "$sp"; wait "$sp"
 	kill -INT "$fp"; wait "$fp"
 	pids=()
-	[ "$name" = fwd-dpdk ] && echo "  fwd-dpdk counters: $(grep '^{' "$log" | tail -1)" >&2
+	[ "$name" != l3fwd ] && echo "  $name counters: $(grep '^{' "$log" | tail -1)" >&2
 	rm -f "$work/sink.ready"
 	rx=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rx"])' "$work/sink.json" 2>/dev/null)
 	tx=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$work/gen.json" 2>/dev/null)
@@ -113,16 +119,38 @@ trial() {
 }
 
 echo "bench_l3fwd: split-napi0 (gen + d0 NAPI on core 0, lcore on core 1), 64 B, ${secs} s x $rounds rounds"
+# The host's speed drifts during a run (the same application 1.0 or 1.5
+# Mpps minutes apart), so: every round runs all three, in an order that
+# reverses from round to round (no application always first), and the
+# comparison is the median of the per-round ratios, not of the rates.
 : >"$work/results"
+order=(fwd-dpdk l3fwd fwd-dpdk-b0)
 for r in $(seq "$rounds"); do
-	for name in fwd-dpdk l3fwd; do
+	names=("${order[@]}")
+	[ $((r % 2)) = 0 ] && names=("${order[2]}" "${order[1]}" "${order[0]}")
+	for name in "${names[@]}"; do
 		if ! trial "$name" >"$work/one"; then cat "$work/one"; continue; fi
-		cat "$work/one" >>"$work/results"
-		awk '{ printf "  %-8s sink %s Mpps (offered %s Mpps)\n", $1, $2, $3 }' "$work/one"
+		awk -v r="$r" '{ print r, $0 }' "$work/one" >>"$work/results"
+		awk '{ printf "  %-11s sink %s Mpps (offered %s Mpps)\n", $1, $2, $3 }' "$work/one"
 	done
 done
-awk '{ v[$1] = v[$1] " " $2; n[$1]++ }
-	function med(s,   a, k, i, j, t) { k = split(s, a, " "); for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
-	END { f = med(v["fwd-dpdk"]); l = med(v["l3fwd"])
-	      printf "bench_l3fwd: median fwd-dpdk %.3f Mpps, l3fwd (LPM) %.3f Mpps: ratio %.2f (%s)\n", f, l, (l > 0 ? f / l : 0), (f >= l) ? "fwd-dpdk >= l3fwd" : "fwd-dpdk < l3fwd" }' "$work/results"
+/usr/bin/python3 - "$work/results" <<'PY'
+import statistics as st, sys
+rate = {}
+for line in open(sys.argv[1]):
+    r, name, rx, _ = line.split()
+    rate.setdefault(name, {})[r] = float(rx)
+def ratios(a, b):
+    A, B = rate.get(a, {}), rate.get(b, {})
+    return [A[r] / B[r] for r in A if r in B and B[r] > 0]
+med = {n: st.median(v.values()) for n, v in rate.items()}
+print("bench_l3fwd: median Mpps: " + ", ".join(f"{n} {med[n]:.3f}" for n in
+      ("fwd-dpdk", "l3fwd", "fwd-dpdk-b0") if n in med))
+for a, b, what in (("fwd-dpdk", "l3fwd", "fwd-dpdk / l3fwd (LPM)"),
+                   ("fwd-dpdk-b0", "l3fwd", "fwd-dpdk --rx-backoff 0 / l3fwd"),
+                   ("fwd-dpdk", "fwd-dpdk-b0", "fwd-dpdk / fwd-dpdk --rx-backoff 0")):
+    q = ratios(a, b)
+    if q:
+        print(f"bench_l3fwd: {what}: per-round ratio median {st.median(q):.3f} "
+              f"(min {min(q):.3f}, max {max(q):.3f}), >= 1 in {sum(x >= 1 for x in q)} of {len(q)} rounds")
+PY

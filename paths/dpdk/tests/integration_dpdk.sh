@@ -128,6 +128,7 @@ expect 4 "missing interface" ip netns exec "$D" "$fwd" -l 0 --no-pci --no-huge -
 	--no-telemetry --file-prefix "fld-int-$$" --vdev net_af_xdp0,iface=nosuch0 \
 	--vdev net_af_xdp1,iface=d1 -- --routes "$routes"
 expect 2 "bad option" "$fwd" -l 0 --no-pci -- --routes "$routes" --stats-interval soon
+expect 2 "bad --rx-backoff" "$fwd" -l 0 --no-pci -- --routes "$routes" --rx-backoff -1
 # --version, before or after "--": one line naming DPDK and the linking
 for v in "--version" "-- --version"; do
 	# shellcheck disable=SC2086 # $v is two words on purpose
