@@ -173,6 +173,9 @@ class Placement:
             "gen_core": self.gen_core, "sink_core": self.sink_core,
             "app_core": self.app_core, "dut_core": self.dut_core,
             "threaded_napi": {t.ifname(s): c for s, c in self.threaded.items()},
+            "sink_napi": (f"threaded, core {self.threaded[self.sink]}"
+                          if self.sink in self.threaded else
+                          "inline (the transmitter's core)"),
             "rps_cpus": {t.ifname(self.ingress): f"{self.rps_mask:x}"}
             if self.ingress != "sc" else {},
             "napi_kthreads": pinned or {},

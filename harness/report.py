@@ -87,8 +87,8 @@ def write(out_dir):
                      + (f" ({extra})" if extra else ""))
         L.append("")
     L += ["## Placement", "",
-          "| path | placement | generator core | sink core | app core | DUT core | threaded NAPI (iface: core) | RPS |",
-          "|---|---|---|---|---|---|---|---|"]
+          "| path | placement | generator core | sink core | sink's NAPI | app core | DUT core | threaded NAPI (iface: core) | RPS |",
+          "|---|---|---|---|---|---|---|---|---|"]
     seen = set()
     for key_pl in run.get("placements", []):
         name = key_pl.get("name")
@@ -97,6 +97,7 @@ def write(out_dir):
                         if v not in ("0", "")) or "off"
         for p in _paths_in(rows, name, seen, key_pl):
             L.append(f"| {p} | {name} | {key_pl.get('gen_core')} | {key_pl.get('sink_core')} "
+                     f"| {key_pl.get('sink_napi', '–')} "
                      f"| {_core(key_pl.get('app_core'), 'none')} | {_core(key_pl.get('dut_core'), 'none (no DUT)' if p == 'ceiling' else 'shared (inline)')} "
                      f"| {thr} | {rps} |")
     L.append("")
