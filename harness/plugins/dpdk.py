@@ -5,7 +5,11 @@ vdevs: net_af_xdp (default) or net_af_packet (FWDLAB_DPDK_VDEV=net_af_packet).
   lcore (-l <app core>), so the main lcore forwards; the ingress veth's NAPI
   (where the AF_XDP PMD's XDP program runs) stays with the generator on
   core 0. A poller that shares its core with that NAPI collapses
-  (MACHINE.md: l3fwd 0.13 Mpps vs 1.8 Mpps).
+  (MACHINE.md: l3fwd 0.13 Mpps vs 1.8 Mpps). The sink's veth NAPI runs
+  inline on the lcore's core, where fwd-dpdk's transmit raises it
+  (harness/placement.py: threaded on core 0 it cost 2.5x).
+- fwd-dpdk's defaults otherwise, including --rx-backoff 3 (port 1 never
+  receives in a one-way run; paths/dpdk/README.md).
 - Memory: hugepages when prepare() can reserve them (256 x 2 MiB more,
   given back by unprepare(), and by `fwdlab cleanup` through an undo
   record), then the EAL gets --in-memory; otherwise --no-huge -m 256.
