@@ -27,6 +27,7 @@ from util import HarnessError, debug, log, ns_cmd, run, wait_for
 
 HUGEPAGES = 256  # 2 MiB pages: rte_lpm (64 MiB) + the mbuf pool + AF_XDP umem
 NR = "/proc/sys/vm/nr_hugepages"
+FREE = "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
 
 
 def route_ports(path):
@@ -45,6 +46,15 @@ def _read_nr():
         return int(f.read())
 
 
+def _read_free():
+    """Free 2 MiB hugepages (0 when the kernel has none configured)."""
+    try:
+        with open(FREE) as f:
+            return int(f.read())
+    except OSError:
+        return 0
+
+
 class Dpdk(ProcessPath):
     name = "dpdk"
     description = "DPDK poll-mode app, rte_lpm (fwd-dpdk), net_af_xdp vdevs"
@@ -57,6 +67,7 @@ class Dpdk(ProcessPath):
         self.vdev = os.environ.get("FWDLAB_DPDK_VDEV", "net_af_xdp")
         self.memory = None
         self.added = 0
+        self.free_base = 0
         self.build = None
 
     def available(self, env):
@@ -86,6 +97,7 @@ class Dpdk(ProcessPath):
             env.state.add_undo(self.undo, f"dpdk: give back {self.added} hugepages")
         self.memory = ("hugepages --in-memory" if self.added >= HUGEPAGES // 2
                        else "--no-huge -m 256")
+        self.free_base = _read_free()
         log(f"dpdk: EAL memory: {self.memory} ({self.added} pages reserved)")
 
     def unprepare(self, env):
@@ -130,6 +142,16 @@ class Dpdk(ProcessPath):
         if self.vdev == "net_af_xdp" and not wait_for(lambda: self._xdp_gone(env), 5.0, 0.05):
             log(f"{self.name}: an XDP program is still on a DUT port after 5 s; starting anyway")
         time.sleep(0.2)  # the XSK sockets go after the program (deferred release)
+        # The previous trial's UMEM (its mbuf pool, ~19 hugepages) stays
+        # pinned, and its pool registered on the DUT queue, until the
+        # kernel's deferred release runs, usually <0.1 s after the exit but
+        # seconds when the machine is busy; an XSK bound to that queue
+        # before then fails ("xsk_configure(): Failed to create xsk
+        # socket"). With hugepages that release is visible: wait for it.
+        if (self.vdev == "net_af_xdp" and (self.memory or "").startswith("hugepages")
+                and not wait_for(lambda: _read_free() >= self.free_base, 10.0, 0.02)):
+            log(f"{self.name}: the previous run's hugepages are still pinned after 10 s "
+                f"({_read_free()} free, {self.free_base} before it); starting anyway")
         ready = os.path.join(env.tmp_dir, f"{self.name}.ready")
         if os.path.exists(ready):
             os.unlink(ready)
