@@ -16,7 +16,7 @@
  * makes a recvfrom() system call for it (its busy_budget default), ~1 us
  * here, against ~20 us for a round that forwards a full burst on veth, and
  * a one-way load leaves the egress port idle for good. Skipping it 3
- * rounds in 4 forwarded 5-9 % more there (paths/dpdk/README.md,
+ * rounds in 4 forwarded 3-7 % more there (paths/dpdk/README.md,
  * "Figures"). The cost: the first frame to an idle port waits up to
  * rx_backoff rounds (~60 us under full load on veth, ~1 us CPU-only).
  */
@@ -227,6 +227,7 @@ int dpdk_fwd_loop(void *arg)
 				got += n;
 				empty[i] = 0;
 			} else if (++empty[i] >= DPDK_IDLE_POLLS) {
+				empty[i] = DPDK_IDLE_POLLS; /* no wrap */
 				skip[i] = lc->rx_backoff;
 			}
 		}
