@@ -18,8 +18,8 @@ The sink's veth NAPI (where its XDP program counts):
                Threaded on core 0 it shared that core with the generator
                and d0's NAPI, and the forwarder's core paid a cross-core
                wake-up per transmit and a socket counter bouncing between
-               the cores (docs/architecture.md, "Placements"): dpdk 0.64
-               vs 1.69 Mpps, socket 0.87 vs 1.46. The sink's receive and
+               the cores (docs/architecture.md, "Placements"): dpdk 0.59-
+               0.67 vs 1.65-1.76 Mpps. The sink's receive and
                XDP count (~0.1 us a frame) are in the DUT core's busy time.
 """
 import os

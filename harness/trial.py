@@ -89,17 +89,23 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
     dut_loss = max(0, tx - rx - snk_drops) / tx if tx else ""
     busy = ns_pp = own_busy = own_ns = ""
     if plc.dut_core is not None:
-        frac, secs = cpu.busy(cpu0, cpu1, plc.dut_core)
+        # The snapshots bracket the whole generator process (its start-up
+        # and exit too) while rx counts the traffic window: the busy share
+        # of the snapshot window, applied to the traffic window, is the
+        # CPU time per frame (a core 100 % busy: exactly 1/rate).
+        frac, _ = cpu.busy(cpu0, cpu1, plc.dut_core)
         busy = round(frac, 4)
-        v = cpu.ns_per_packet(secs, rx)
+        v = cpu.ns_per_packet(frac * dur, rx)
         ns_pp = round(v, 1) if v is not None else ""
         # Only the DUT's own work: its process, its NAPI kthread, and the
-        # interrupt-context time of its core (others' load excluded).
+        # interrupt-context time of its core (others' load excluded); read
+        # just outside the snapshot window, so capped at the core's busy.
         ticks = cpu.own_ticks(own1 - own0, core0[plc.dut_core], core1[plc.dut_core])
         window = cpu1[plc.dut_core][1] - cpu0[plc.dut_core][1]
         if window > 0:
-            own_busy = round(min(1.0, ticks / window), 4)
-            v = cpu.ns_per_packet(ticks * cpu.TICK_S, rx)
+            own_frac = min(frac, ticks / window)
+            own_busy = round(own_frac, 4)
+            v = cpu.ns_per_packet(own_frac * dur, rx)
             own_ns = round(v, 1) if v is not None else ""
     tx_pps = float(g.get("tx_pps") or (tx / dur if dur else 0))
     notes = []
