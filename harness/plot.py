@@ -152,7 +152,11 @@ def throughput_vs_size(rows, pdir, run):
         for sz in sizes:
             mine = [s for s in srch if (s["path"], s["placement"]) == k
                     and int(s["frame_size"]) == sz]
-            m, ci, n = methods.mean_ci([s["throughput_pps"] for s in mine])
+            # a search that found no zero-loss rate is not a point at 0
+            m, ci, n = methods.mean_ci([s["throughput_pps"] for s in mine
+                                        if float(s["throughput_pps"] or 0) > 0])
+            if m is None:
+                continue
             pts.append((sz, m / 1e6, (ci or 0) / 1e6,
                         int(any(s.get("generator_limited") for s in mine))))
         f = p.data(f"rfc-{k[0]}-{k[1]}", pts)
@@ -180,7 +184,8 @@ def _rate_bars(p, mr, srch, keys, multi):
     for i, k in enumerate(keys):
         m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr if _series_key(r) == k])
         t, tci, tn = methods.mean_ci([x["throughput_pps"] for x in srch
-                                      if (x["path"], x["placement"]) == k])
+                                      if (x["path"], x["placement"]) == k
+                                      and float(x["throughput_pps"] or 0) > 0])
         name = _name(k[0], "ceiling (no fwd)")
         label = f"{name}, {k[1]}" if multi else name
         lim = any(x.get("generator_limited") for x in srch if (x["path"], x["placement"]) == k)

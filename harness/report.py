@@ -21,6 +21,21 @@ def _mpps(v, ci=None):
     return s + (f" ± {c / 1e6:.3f}" if c else "")
 
 
+def _zero_loss(s):
+    """The RFC 2544 cell: the mean over the searches that found a zero-loss
+    rate, and how many found none (frames lost at every step tried)."""
+    n_all = int(num(s.get("throughput_searches")) or 0)
+    n = int(num(s.get("throughput_n")) or 0)
+    low = num(s.get("throughput_none_down_to_pps"))
+    if n_all and not n:
+        return ("none found" + (f" (loss at every step, down to {low / 1e6:.3f})"
+                                if low else ""))
+    cell = _mpps(s["throughput_pps"], s["throughput_ci_pps"]) if n else "–"
+    if n_all > n:
+        cell += f" ({n_all - n} of {n_all} searches found none)"
+    return cell
+
+
 def _ns(v):
     v = num(v)
     return "–" if v is None else f"{v:,.0f}"
@@ -142,7 +157,7 @@ def write(out_dir):
                if num(s.get("cpu_ns_per_pkt")) is not None else "–")
         L.append(f"| {pname(s['path'])} | {s['placement']} | {s['frame_size']} | "
                  f"{_mpps(s['maxrate_pps'], s['maxrate_ci_pps'])} | "
-                 f"{_mpps(s['throughput_pps'], s['throughput_ci_pps'])} | {cpu} | "
+                 f"{_zero_loss(s)} | {cpu} | "
                  f"{_ns(s.get('cpu_own_ns_per_pkt'))} | {flags} |")
     L.append("")
     lat = [r for r in rows if r["method"] == "latency"]

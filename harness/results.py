@@ -33,7 +33,8 @@ ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 SUMMARY_COLUMNS = ["path", "placement", "frame_size", "maxrate_pps", "maxrate_ci_pps",
                    "maxrate_n", "throughput_pps", "throughput_ci_pps", "throughput_n",
                    "cpu_ns_per_pkt", "cpu_method", "cpu_own_ns_per_pkt", "generator_limited",
-                   "maxrate_generator_limited", "throughput_generator_limited"]
+                   "maxrate_generator_limited", "throughput_generator_limited",
+                   "throughput_searches", "throughput_none_down_to_pps"]
 
 RUN_JSON_KEYS = ("run_id", "status", "started", "finished", "command", "suite",
                  "options", "environment", "background_busy", "cpu_probe", "topology", "ceiling",
@@ -156,7 +157,12 @@ def summarize(rows, searches):
     """SUMMARY_COLUMNS rows per (path, placement, frame size): max rate
     (rx pps of maxrate trials) and RFC 2544 throughput (one per search) as
     mean and 95 % CI half-width, mean CPU ns per packet of the maxrate
-    trials, and whether anything in the group was generator-limited."""
+    trials, and whether anything in the group was generator-limited.
+
+    A search in which every step lost frames found no zero-loss rate: it
+    is not a throughput of 0. The mean is over the searches that found
+    one (throughput_n of throughput_searches); throughput_none_down_to_pps
+    is the lowest load tried by a search that found none."""
     keys = []
     for r in rows:
         k = (r["path"], r["placement"], str(r["frame_size"]))
@@ -175,7 +181,10 @@ def summarize(rows, searches):
         if not mr and not srch:
             continue
         m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr])
-        tm, tci, tn = methods.mean_ci([s["throughput_pps"] for s in srch])
+        found = [s for s in srch if float(s["throughput_pps"] or 0) > 0]
+        tm, tci, tn = methods.mean_ci([s["throughput_pps"] for s in found])
+        none_lo = [min(st[0] for st in s["steps"]) for s in srch
+                   if s not in found and s.get("steps")]
         cm, _, _ = methods.mean_ci([r["cpu_ns_per_pkt"] for r in mr])
         om, _, _ = methods.mean_ci([r.get("dut_own_ns_per_pkt") for r in mr])
         out.append({
@@ -191,5 +200,7 @@ def summarize(rows, searches):
                                                  for r in mr)),
             "throughput_generator_limited": int(any(s.get("generator_limited")
                                                     for s in srch)),
+            "throughput_searches": len(srch),
+            "throughput_none_down_to_pps": _r(min(none_lo)) if none_lo else "",
         })
     return out

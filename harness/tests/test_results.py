@@ -100,5 +100,33 @@ class TestSuites(unittest.TestCase):
             suite.set_override(cfg, "nope=1")
 
 
+class TestSummaryZeroLoss(unittest.TestCase):
+    """A search whose every step lost frames found no zero-loss rate; it
+    must not enter the mean as a throughput of 0."""
+
+    @staticmethod
+    def srch(best, steps):
+        return {"path": "p", "placement": "inline", "frame_size": 64,
+                "throughput_pps": best, "steps": steps}
+
+    def test_none_found(self):
+        s = results.summarize([], [self.srch(0.0, [(8e6, False), (4e6, False)]),
+                                   self.srch(0.0, [(9e6, False), (4.5e6, False)])])[0]
+        self.assertEqual((s["throughput_pps"], s["throughput_n"], s["throughput_searches"]),
+                         ("", 0, 2))
+        self.assertEqual(s["throughput_none_down_to_pps"], 4e6)
+        import report
+        self.assertEqual(report._zero_loss({k: str(v) for k, v in s.items()}),
+                         "none found (loss at every step, down to 4.000)")
+
+    def test_mean_over_found_only(self):
+        s = results.summarize([], [self.srch(2e6, [(4e6, False), (2e6, True)]),
+                                   self.srch(0.0, [(4e6, False), (2e6, False)])])[0]
+        self.assertEqual((s["throughput_pps"], s["throughput_n"]), (2e6, 1))
+        import report
+        self.assertEqual(report._zero_loss({k: str(v) for k, v in s.items()}),
+                         "2.000 (1 of 2 searches found none)")
+
+
 if __name__ == "__main__":
     unittest.main()
