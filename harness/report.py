@@ -75,6 +75,10 @@ def write(out_dir):
           f"{env.get('libxdp')}, {env.get('clang')}, {env.get('gcc')}"]
     if any(p.get("name") == "ceiling" for p in run.get("paths") or []):
         L.append(f"- ceiling: {run.get('ceiling', '?')}")
+    elif run.get("paths"):
+        L.append("- ceiling: not in this run (`--paths` without `ceiling`): no "
+                 "no-forwarder reference to read the rates against, and no marginal "
+                 "CPU cost inline")
     bg = run.get("background_busy") or {}
     if bg:
         busy = max(bg.values())
@@ -140,7 +144,9 @@ def write(out_dir):
               f"{w['frame_size']} B): {w['error']}" for w in run["warnings"]]
         L.append("")
     L += ["## Summary", "",
-          "Rates are frames per second received at the sink (mean ± 95 % CI over trials). "
+          "Rates are frames per second received at the sink (mean ± 95 % CI over trials; "
+          "the half-width is t·s/√n, and with n = 2 t is 12.7, so two trials bound little: "
+          "differences of a few per cent need interleaved rounds, not these intervals). "
           "CPU ns/packet: DUT core busy time ÷ packets where the DUT has its own core "
           "(`busy`), or 1/rate − 1/ceiling inline (`marginal`); own CPU: only the DUT's process, "
           "NAPI kthread and its core's softirq time (others' load on the core excluded).", "",

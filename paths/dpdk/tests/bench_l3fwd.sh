@@ -59,6 +59,10 @@ trap 'exit 1' INT TERM
 nsx() { local ns=$1; shift; nsenter --net=/run/netns/"$ns" "$@"; }
 
 ip netns add "$G" && ip netns add "$D" && ip netns add "$S" || skip "cannot create namespaces"
+# no IPv6 (router solicitations, DAD) on the veths: only the test's frames
+for ns in "$G" "$D" "$S"; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+done
 ip link add g0 netns "$G" type veth peer name d0 netns "$D" || exit 1
 ip link add d1 netns "$D" type veth peer name s0 netns "$S" || exit 1
 ip -n "$G" link set g0 address 02:00:00:00:00:20 up
