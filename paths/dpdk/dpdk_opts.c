@@ -2,6 +2,7 @@
 /*
  * dpdk_opts.c - getopt_long parser for fwd-dpdk's options (after "--").
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -63,7 +64,8 @@ static int parse_uint(const char *opt, const char *s, unsigned long lo,
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
+	if (errno || end == s || *end || !isdigit((unsigned char)s[0]) || v < lo ||
+	    v > hi) {
 		fprintf(stderr, "fwd-dpdk: %s: expected %lu..%lu, got '%s'\n", opt,
 			lo, hi, s);
 		return -1;
