@@ -130,8 +130,10 @@ class Runner:
         return max(v) if v else None
 
     def throughput_of(self, path, placement, size):
+        # searches that found no zero-loss rate (0) are not a throughput
         v = [s["throughput_pps"] for s in self.searches if s["path"] == path
-             and s["placement"] == placement and s["frame_size"] == size]
+             and s["placement"] == placement and s["frame_size"] == size
+             and s["throughput_pps"] > 0]
         return sum(v) / len(v) if v else None
 
     def search_generator_limited(self, path, placement, size):

@@ -78,6 +78,25 @@ def busy(before, after, core):
     return (b1 - b0) / dt, (b1 - b0) * TICK_S
 
 
+def traffic_busy(pre, start, end, core, traffic_s):
+    """(busy seconds, busy fraction) of core during a traffic window of
+    traffic_s seconds that lies inside the snapshots start..end.
+
+    start..end bracket the generator's whole process (its start-up and exit
+    too). The busy share outside the traffic is taken from the quiet
+    period pre..start just before: a poller is busy there too (its core
+    counts 1/rate exactly), a kernel path is idle there (all of the busy
+    time is the traffic's)."""
+    bp, tp = pre[core]
+    b0, t0 = start[core]
+    b1, t1 = end[core]
+    idle_share = (b0 - bp) / (t0 - tp) if t0 > tp else 0.0
+    window_s = (t1 - t0) * TICK_S
+    busy_s = (b1 - b0) * TICK_S - idle_share * max(0.0, window_s - traffic_s)
+    busy_s = max(0.0, min(busy_s, traffic_s))
+    return busy_s, (busy_s / traffic_s if traffic_s > 0 else 0.0)
+
+
 def ns_per_packet(busy_seconds, packets):
     """CPU ns spent per packet (None when no packet went through)."""
     if not packets:

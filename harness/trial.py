@@ -53,6 +53,9 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
                             count_only)
         sink.wait_ready()
         pinned = plc.pin_napi()
+        # the DUT core's load without traffic (cpu.traffic_busy())
+        cpu_pre = cpu.snapshot()
+        time.sleep(0.2)
         c0 = counters.read(topo, watch)
         own = [p for ifn, ps in pinned.items() for p in ps
                if plc.threaded.get(ifn[len(topo.prefix) + 1:]) == plc.dut_core]
@@ -90,23 +93,25 @@ def run_trial(rc, path, plc, size, rate, duration, method, step, trial_no,
     busy = ns_pp = own_busy = own_ns = ""
     if plc.dut_core is not None:
         # The snapshots bracket the whole generator process (its start-up
-        # and exit too) while rx counts the traffic window: the busy share
-        # of the snapshot window, applied to the traffic window, is the
-        # CPU time per frame (a core 100 % busy: exactly 1/rate).
-        frac, _ = cpu.busy(cpu0, cpu1, plc.dut_core)
+        # and exit too) while rx counts the traffic window: the core's busy
+        # time in the traffic window (cpu.traffic_busy()) per frame.
+        secs, frac = cpu.traffic_busy(cpu_pre, cpu0, cpu1, plc.dut_core, dur)
         busy = round(frac, 4)
-        v = cpu.ns_per_packet(frac * dur, rx)
+        v = cpu.ns_per_packet(secs, rx)
         ns_pp = round(v, 1) if v is not None else ""
         # Only the DUT's own work: its process, its NAPI kthread, and the
-        # interrupt-context time of its core (others' load excluded); read
-        # just outside the snapshot window, so capped at the core's busy.
+        # interrupt-context time of its core (others' load excluded), as
+        # its share of the core's busy time in the snapshot window (read
+        # just outside it, so capped at 1).
         ticks = cpu.own_ticks(own1 - own0, core0[plc.dut_core], core1[plc.dut_core])
-        window = cpu1[plc.dut_core][1] - cpu0[plc.dut_core][1]
-        if window > 0:
-            own_frac = min(frac, ticks / window)
-            own_busy = round(own_frac, 4)
-            v = cpu.ns_per_packet(own_frac * dur, rx)
+        wbusy = cpu1[plc.dut_core][0] - cpu0[plc.dut_core][0]
+        if wbusy > 0:
+            share = min(1.0, ticks / wbusy)
+            own_busy = round(frac * share, 4)
+            v = cpu.ns_per_packet(secs * share, rx)
             own_ns = round(v, 1) if v is not None else ""
+        elif secs == 0:
+            own_busy, own_ns = 0.0, (0.0 if rx else "")
     tx_pps = float(g.get("tx_pps") or (tx / dur if dur else 0))
     notes = []
     limited = False

@@ -7,7 +7,7 @@ vdevs: net_af_xdp (default) or net_af_packet (FWDLAB_DPDK_VDEV=net_af_packet).
   core 0. A poller that shares its core with that NAPI collapses
   (MACHINE.md: l3fwd 0.13 Mpps vs 1.8 Mpps). The sink's veth NAPI runs
   inline on the lcore's core, where fwd-dpdk's transmit raises it
-  (harness/placement.py: threaded on core 0 it cost 2.5x).
+  (harness/placement.py: threaded on core 0 it cost 2.5-3x).
 - fwd-dpdk's defaults otherwise, including --rx-backoff 3 (port 1 never
   receives in a one-way run; paths/dpdk/README.md).
 - Memory: hugepages when prepare() can reserve them (256 x 2 MiB more,

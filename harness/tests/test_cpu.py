@@ -53,5 +53,34 @@ class TestCpu(unittest.TestCase):
         self.assertEqual(cpu.own_ticks(40, (0, 0), (90, 10)), 50)
 
 
+class TestTrafficBusy(unittest.TestCase):
+    """The busy time of the traffic window inside snapshots that also hold
+    the generator's start-up and exit (ticks of 10 ms at USER_HZ 100)."""
+
+    def setUp(self):
+        self.tick = cpu.TICK_S
+        cpu.TICK_S = 0.01
+
+    def tearDown(self):
+        cpu.TICK_S = self.tick
+
+    def test_poller_is_exactly_busy(self):
+        # busy in the quiet period and all through 3.3 s around 3 s of
+        # traffic: 3 s busy, fraction 1 (1/rate per frame), not 3.3 s
+        pre, start, end = {1: (0, 0)}, {1: (20, 20)}, {1: (350, 350)}
+        self.assertEqual(cpu.traffic_busy(pre, start, end, 1, 3.0), (3.0, 1.0))
+
+    def test_kernel_path_keeps_all_its_busy_time(self):
+        # idle before: the 1.5 s busy in the window all belong to the traffic
+        pre, start, end = {1: (0, 0)}, {1: (0, 20)}, {1: (150, 350)}
+        secs, frac = cpu.traffic_busy(pre, start, end, 1, 3.0)
+        self.assertAlmostEqual(secs, 1.5)
+        self.assertAlmostEqual(frac, 0.5)
+
+    def test_never_more_than_the_window(self):
+        pre, start, end = {1: (0, 0)}, {1: (0, 20)}, {1: (350, 350)}
+        self.assertEqual(cpu.traffic_busy(pre, start, end, 1, 3.0), (3.0, 1.0))
+
+
 if __name__ == "__main__":
     unittest.main()

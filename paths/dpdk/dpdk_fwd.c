@@ -18,7 +18,8 @@
  * a one-way load leaves the egress port idle for good. Skipping it 3
  * rounds in 4 forwarded 3-7 % more there (paths/dpdk/README.md,
  * "Figures"). The cost: the first frame to an idle port waits up to
- * rx_backoff rounds (~60 us under full load on veth, ~1 us CPU-only).
+ * rx_backoff rounds (~60 us under full load on veth, a microsecond or
+ * two when the lcore is otherwise idle).
  */
 #include <pthread.h>
 
