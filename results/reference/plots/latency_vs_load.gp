@@ -20,8 +20,10 @@ plot 'data/latency_vs_load-ceiling-inline.dat' using 1:2 with linespoints lw 2 p
      'data/latency_vs_load-dpdk-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#2ca02c' title 'dpdk, split-napi0 p99', \
      'data/latency_vs_load-linux-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'linux, inline p50', \
      'data/latency_vs_load-linux-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#d62728' title 'linux, inline p99', \
+     'data/latency_vs_load-linux-inline.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
      'data/latency_vs_load-socket-split-napi0.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'socket, split-napi0 p50', \
      'data/latency_vs_load-socket-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#9467bd' title 'socket, split-napi0 p99', \
+     'data/latency_vs_load-socket-split-napi0.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
      'data/latency_vs_load-socket-naive-split-napi0.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#8c564b' title 'socket-naive, split-napi0 p50', \
      'data/latency_vs_load-socket-naive-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#8c564b' title 'socket-naive, split-napi0 p99', \
      'data/latency_vs_load-xdp-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'xdp, inline p50', \
@@ -32,6 +34,7 @@ plot 'data/latency_vs_load-ceiling-inline.dat' using 1:2 with linespoints lw 2 p
      'data/latency_vs_load-xdp-dir-inline.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
      'data/latency_vs_load-xdp-fib-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#bcbd22' title 'xdp-fib, inline p50', \
      'data/latency_vs_load-xdp-fib-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#bcbd22' title 'xdp-fib, inline p99', \
+     'data/latency_vs_load-xdp-fib-inline.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
      'data/latency_vs_load-xdp-probe-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'xdp-probe (reference), inline p50', \
      'data/latency_vs_load-xdp-probe-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#17becf' title 'xdp-probe (reference), inline p99', \
      'data/latency_vs_load-xdp-probe-inline.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
@@ -58,8 +61,10 @@ plot 'data/latency_vs_load-ceiling-inline.dat' using 1:2 with linespoints lw 2 p
      'data/latency_vs_load-dpdk-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#2ca02c' title 'dpdk, split-napi0 p99', \
      'data/latency_vs_load-linux-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'linux, inline p50', \
      'data/latency_vs_load-linux-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#d62728' title 'linux, inline p99', \
+     'data/latency_vs_load-linux-inline.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
      'data/latency_vs_load-socket-split-napi0.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'socket, split-napi0 p50', \
      'data/latency_vs_load-socket-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#9467bd' title 'socket, split-napi0 p99', \
+     'data/latency_vs_load-socket-split-napi0.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
      'data/latency_vs_load-socket-naive-split-napi0.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#8c564b' title 'socket-naive, split-napi0 p50', \
      'data/latency_vs_load-socket-naive-split-napi0.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#8c564b' title 'socket-naive, split-napi0 p99', \
      'data/latency_vs_load-xdp-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'xdp, inline p50', \
@@ -70,6 +75,7 @@ plot 'data/latency_vs_load-ceiling-inline.dat' using 1:2 with linespoints lw 2 p
      'data/latency_vs_load-xdp-dir-inline.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
      'data/latency_vs_load-xdp-fib-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#bcbd22' title 'xdp-fib, inline p50', \
      'data/latency_vs_load-xdp-fib-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#bcbd22' title 'xdp-fib, inline p99', \
+     'data/latency_vs_load-xdp-fib-inline.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
      'data/latency_vs_load-xdp-probe-inline.dat' using 1:2 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'xdp-probe (reference), inline p50', \
      'data/latency_vs_load-xdp-probe-inline.dat' using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb '#17becf' title 'xdp-probe (reference), inline p99', \
      'data/latency_vs_load-xdp-probe-inline.dat' using 1:($4 > 0 ? $2 : NaN) with points pt 4 ps 2.5 lc rgb 'black' notitle, \
