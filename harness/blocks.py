@@ -53,7 +53,8 @@ def block_rfc2544(rc, path, plc, size, rep):
                         "generator_limited": bool(steps and steps[0][1]) or short[0] > 0,
                         "generator_short_steps": short[0]})
     log(f"rfc2544 {path.name} {plc.name} {size}B trial {rep}: "
-        + (f"throughput {best / 1e6:.3f} Mpps after {len(steps)} steps" if best else
+        + (f"throughput {best / 1e6:.3f} Mpps after {len(steps)} steps"
+           if best or not steps else
            f"no zero-loss rate found in {len(steps)} steps (loss at every step, down to "
            f"{min(s[0] for s in steps) / 1e6:.3f} Mpps)")
         + (f" ({short[0]} steps the generator could not offer)" if short[0] else ""))
