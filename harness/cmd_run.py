@@ -12,6 +12,7 @@ import time
 
 import blocks
 import cpu
+import methods
 import results
 import suite as suitemod
 import traffic
@@ -130,10 +131,9 @@ class Runner:
         return max(v) if v else None
 
     def throughput_of(self, path, placement, size):
-        # searches that found no zero-loss rate (0) are not a throughput
-        v = [s["throughput_pps"] for s in self.searches if s["path"] == path
-             and s["placement"] == placement and s["frame_size"] == size
-             and s["throughput_pps"] > 0]
+        v = [s["throughput_pps"] for s in methods.found_zero_loss(self.searches)
+             if s["path"] == path and s["placement"] == placement
+             and s["frame_size"] == size]
         return sum(v) / len(v) if v else None
 
     def search_generator_limited(self, path, placement, size):

@@ -40,6 +40,12 @@ def mean_ci(values):
     return m, t95(n - 1) * sd / math.sqrt(n), n
 
 
+def found_zero_loss(searches):
+    """The searches that found a zero-loss rate: one whose every step lost
+    frames (throughput 0) found none, which is not a throughput of 0."""
+    return [s for s in searches if float(s["throughput_pps"] or 0) > 0]
+
+
 def binary_search(trial, hi, resolution=0.01, max_iter=12, min_rate=1.0):
     """RFC 2544 throughput search.
 

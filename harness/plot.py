@@ -153,8 +153,8 @@ def throughput_vs_size(rows, pdir, run):
             mine = [s for s in srch if (s["path"], s["placement"]) == k
                     and int(s["frame_size"]) == sz]
             # a search that found no zero-loss rate is not a point at 0
-            m, ci, n = methods.mean_ci([s["throughput_pps"] for s in mine
-                                        if float(s["throughput_pps"] or 0) > 0])
+            m, ci, n = methods.mean_ci([s["throughput_pps"]
+                                        for s in methods.found_zero_loss(mine)])
             if m is None:
                 continue
             pts.append((sz, m / 1e6, (ci or 0) / 1e6,
@@ -183,9 +183,8 @@ def _rate_bars(p, mr, srch, keys, multi):
     pts = []
     for i, k in enumerate(keys):
         m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr if _series_key(r) == k])
-        t, tci, tn = methods.mean_ci([x["throughput_pps"] for x in srch
-                                      if (x["path"], x["placement"]) == k
-                                      and float(x["throughput_pps"] or 0) > 0])
+        t, tci, tn = methods.mean_ci([x["throughput_pps"] for x in methods.found_zero_loss(srch)
+                                      if (x["path"], x["placement"]) == k])
         name = _name(k[0], "ceiling (no fwd)")
         label = f"{name}, {k[1]}" if multi else name
         lim = any(x.get("generator_limited") for x in srch if (x["path"], x["placement"]) == k)

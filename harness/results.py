@@ -181,7 +181,7 @@ def summarize(rows, searches):
         if not mr and not srch:
             continue
         m, ci, n = methods.mean_ci([r["rx_pps"] for r in mr])
-        found = [s for s in srch if float(s["throughput_pps"] or 0) > 0]
+        found = methods.found_zero_loss(srch)
         tm, tci, tn = methods.mean_ci([s["throughput_pps"] for s in found])
         none_lo = [min(st[0] for st in s["steps"]) for s in srch
                    if s not in found and s.get("steps")]
